@@ -1,0 +1,54 @@
+# Two commands do all the set-up: `make run` (service + demo data on SQLite) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PIP_COMPILE := $(VENV)/bin/pip-compile -q --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+
+.PHONY: help install requirements requirements-compile upgrade run migrate test quality schema clean
+
+help:
+	@echo "make run      start the service with demo data on SQLite (http://$(HOST):$(PORT))"
+	@echo "make test     install what the tests need and run the whole suite"
+	@echo "make quality  ruff lint"
+	@echo "make upgrade  recompile requirements/*.txt with the newest allowed versions"
+
+$(STAMP): requirements/base.txt requirements/test.txt requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements/dev.txt
+	touch $(STAMP)
+
+install requirements: $(STAMP)
+
+requirements-compile: $(STAMP)
+	$(PIP_COMPILE) requirements/base.in -o requirements/base.txt
+	$(PIP_COMPILE) requirements/test.in -o requirements/test.txt
+	$(PIP_COMPILE) requirements/dev.in -o requirements/dev.txt
+
+upgrade: $(STAMP)
+	$(PIP_COMPILE) --upgrade requirements/base.in -o requirements/base.txt
+	$(PIP_COMPILE) --upgrade requirements/test.in -o requirements/test.txt
+	$(PIP_COMPILE) --upgrade requirements/dev.in -o requirements/dev.txt
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py load_demo_data
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+quality: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+schema: $(STAMP)
+	DJANGO_SETTINGS_MODULE=settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+clean:
+	rm -rf $(VENV) exams.sqlite3 .pytest_cache

@@ -1,0 +1,1 @@
+"""Exams app: users, course staff, providers, course configuration, exams, attempts and their API."""

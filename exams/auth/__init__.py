@@ -1,0 +1,1 @@
+"""Authentication of LMS-issued JWTs (header or split cookie) and course-staff permissions."""

@@ -1,0 +1,30 @@
+"""`manage.py load_demo_data`: the quickstart course, users and exams, then how to call the API."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from exams.services.demo_data import DEMO_ADMIN_PASSWORD, DEMO_COURSE_ID, load_demo_data
+from exams.services.dev_tokens import dev_jwt_for
+
+
+class Command(BaseCommand):
+    help = "Load the demo course (idempotent) and print URLs, the admin login and JWT headers."
+
+    def handle(self, *args, **options):
+        users = load_demo_data()
+        base = settings.EXAMS_SERVICE_URL.rstrip("/")
+        lines = [
+            "",
+            "Exams service demo data loaded.",
+            f"  API docs:  {base}/api-docs/",
+            f"  Admin:     {base}/admin/  (login: admin / {DEMO_ADMIN_PASSWORD})",
+            f"  Health:    {base}/health/",
+            f"  Course:    {DEMO_COURSE_ID}",
+            "",
+            "Ready-to-paste headers (valid 24 h; mint more with `manage.py mint_dev_jwt USERNAME`):",
+        ]
+        if getattr(settings, "DEV_TOOLS_ENABLED", False):
+            for username, user in users.items():
+                lines.append(f"  {username:13} Authorization: JWT {dev_jwt_for(user)}")
+        lines.append("")
+        self.stdout.write("\n".join(lines))

@@ -1,0 +1,24 @@
+"""`manage.py mint_dev_jwt USERNAME`: print an `Authorization: JWT ...` header (dev settings only)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from exams.models import User
+from exams.services.dev_tokens import dev_jwt_for
+
+
+class Command(BaseCommand):
+    help = "Print a ready-to-paste Authorization header for a user (only where DEV_TOOLS_ENABLED)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("usernames", nargs="+")
+        parser.add_argument("--hours", type=int, default=24)
+
+    def handle(self, *args, usernames, hours, **options):
+        if not getattr(settings, "DEV_TOOLS_ENABLED", False):
+            raise CommandError("mint_dev_jwt is disabled outside development settings.")
+        for username in usernames:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                raise CommandError(f"No user named {username}")
+            self.stdout.write(f"{username}: Authorization: JWT {dev_jwt_for(user, hours=hours)}")

@@ -1,0 +1,16 @@
+"""Exams data model."""
+
+from exams.models.attempts import ExamAttempt, StudentAllowance
+from exams.models.courses import CourseExamConfiguration, CourseStaffRole, ProctoringProvider
+from exams.models.exams import Exam
+from exams.models.users import User
+
+__all__ = [
+    "CourseExamConfiguration",
+    "CourseStaffRole",
+    "Exam",
+    "ExamAttempt",
+    "ProctoringProvider",
+    "StudentAllowance",
+    "User",
+]

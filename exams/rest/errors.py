@@ -1,0 +1,28 @@
+"""Exception handler: every error is a JSON body with `detail`, never an HTML 500 page for bad input."""
+
+import logging
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
+from django.http import Http404
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from exams.exceptions import ExamsError
+
+log = logging.getLogger(__name__)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ExamsError):
+        return Response({"detail": exc.detail}, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        return Response({"detail": "; ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    response = drf_exception_handler(exc, context)
+    if response is None and isinstance(exc, DatabaseError):
+        log.exception("Database error while handling %s", context.get("request"))
+        return Response({"detail": "The database is unavailable, try again."}, status=503, headers={"Retry-After": "5"})
+    return response

@@ -1,0 +1,25 @@
+"""Common base view."""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.views import APIView
+
+from exams.keys import is_valid_course_key
+
+
+class ExamsAPIView(APIView):
+    """Authenticated JSON view; a `course_id` URL argument must be a valid course key."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        course_id = kwargs.get("course_id")
+        if course_id is not None and not is_valid_course_key(course_id):
+            raise ValidationError({"detail": f"Invalid course key: {course_id}"})
+
+
+def require_list(data, *, what: str = "items") -> list:
+    """Reject a body that is not a JSON array."""
+    if not isinstance(data, list):
+        raise ValidationError(
+            {"detail": "Invalid data", "errors": {"non_field_errors": [f"Expected a list of {what} but got type \"{type(data).__name__}\"."]}}
+        )
+    return data

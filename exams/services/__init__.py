@@ -1,0 +1,1 @@
+"""Every state change of the exams app. Views, admin, tasks and commands call these."""

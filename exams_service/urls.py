@@ -1,0 +1,16 @@
+"""Top-level URL routing."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from exams.rest.views.platform import CsrfTokenView, HealthView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("health/", HealthView.as_view(), name="health"),
+    path("csrf/api/v1/token", CsrfTokenView.as_view(), name="csrf-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("exams.rest.urls")),
+]

@@ -1,0 +1,10 @@
+"""Embedded defaults for `make run`: SQLite, local-memory cache, eager Celery, console email."""
+
+from settings.base import *  # noqa: F401,F403
+from settings.env import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+ALLOWED_HOSTS = ["*"]
+CORS_ALLOWED_ORIGINS = ["http://localhost:2000", "http://localhost:1996", "http://localhost:2001"]
+CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
+DEV_TOOLS_ENABLED = True  # `manage.py mint_dev_jwt`, demo data helpers

@@ -1,0 +1,18 @@
+"""Production: everything from the environment; refuses to start on insecure defaults."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from settings.base import *  # noqa: F401,F403
+from settings.base import SECRET_KEY
+from settings.env import env_bool, env_int
+
+DEBUG = False
+if SECRET_KEY.startswith("insecure-"):
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", True)
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+DEV_TOOLS_ENABLED = False

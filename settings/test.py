@@ -1,0 +1,34 @@
+"""Test settings. TEST_DATABASE selects sqlite (default), postgresql or mysql."""
+
+import os
+
+from settings.base import *  # noqa: F401,F403
+from settings.base import database_from_url
+from settings.env import env_str
+
+TEST_DATABASE_URLS = {
+    "sqlite": "sqlite:///:memory:",
+    "postgresql": "postgres://postgres@127.0.0.1:5432/exams",
+    "mysql": "mysql://root@127.0.0.1:3306/exams",
+}
+TEST_DATABASE = env_str("TEST_DATABASE", "sqlite")
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or TEST_DATABASE_URLS[TEST_DATABASE])}
+if TEST_DATABASE == "mysql":
+    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS_URL = ""
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LMS_ROOT_URL = ""
+LEARNING_MICROFRONTEND_URL = "http://test.learning:2000"
+EXAMS_SERVICE_URL = "http://test.exams:18740"
+JWT_AUTH = {
+    **JWT_AUTH,  # noqa: F405
+    "JWT_ISSUERS": [{"ISSUER": "https://test-provider/oauth2", "AUDIENCE": "test-audience", "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256"}],
+    "JWT_PUBLIC_SIGNING_JWK_SET": "",
+}
+DEV_TOOLS_ENABLED = False
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
