@@ -30,3 +30,86 @@ def providers_for_org(org: str | None) -> QuerySet[ProctoringProvider]:
     if org:
         providers = providers.filter(Q(org_key=org) | Q(org_key__isnull=True))
     return providers
+
+
+# --- attempts ------------------------------------------------------------------------------------
+
+
+def is_past_due(exam, now) -> bool:
+    return exam.due_date is not None and exam.due_date <= now
+
+
+def current_attempts():
+    from exams.models import ExamAttempt
+
+    return ExamAttempt.objects.filter(reset_at__isnull=True)
+
+
+def current_attempt(user_id: int, exam_id: int):
+    """The user's latest attempt on the exam that was not reset."""
+    return current_attempts().filter(user_id=user_id, exam_id=exam_id).order_by("-attempt_number").first()
+
+
+def running_attempts_of_user(user_id: int):
+    from exams import statuses
+
+    return current_attempts().filter(user_id=user_id, status__in=sorted(statuses.IN_PROGRESS))
+
+
+def running_attempts_past_deadline(now) -> list[int]:
+    """Ids of started/ready_to_submit attempts whose time is up (pauses taken into account)."""
+    from exams import statuses, timers
+
+    running = current_attempts().filter(status__in=sorted(statuses.IN_PROGRESS), start_time__isnull=False)
+    return [attempt.pk for attempt in running.only(
+        "id", "status", "start_time", "allowed_time_limit_mins", "paused_seconds", "paused_at"
+    ).iterator() if timers.is_time_up(attempt, now)]
+
+
+def latest_attempt_for_content(user_id: int, content_id: str):
+    """(exam exists, the user's current attempt on the active exam at content_id)."""
+    attempt = (
+        current_attempts()
+        .filter(user_id=user_id, exam__content_id=content_id, exam__is_active=True)
+        .select_related("exam")
+        .order_by("-created", "-id")
+        .first()
+    )
+    if attempt is not None:
+        return True, attempt
+    return Exam.objects.filter(content_id=content_id, is_active=True).exists(), None
+
+
+def active_attempt_of_user(user_id: int):
+    """The user's running attempt across all exams (there is at most one)."""
+    return running_attempts_of_user(user_id).select_related("exam").order_by("-created").first()
+
+
+def active_exam_by_content_id(content_id: str):
+    return Exam.objects.select_related("provider").filter(content_id=content_id, is_active=True).first()
+
+
+def allowance_for(user_id: int, exam_id: int):
+    from exams.models import StudentAllowance
+
+    return StudentAllowance.objects.filter(user_id=user_id, exam_id=exam_id).first()
+
+
+def course_allowances(course_id: str):
+    from exams.models import StudentAllowance
+
+    return StudentAllowance.objects.filter(exam__course_id=course_id).select_related("user", "exam").order_by("id")
+
+
+def instructor_attempts(exam_id: int):
+    """Attempts of an exam for the instructor dashboard, newest first, with reviews prefetched."""
+    from django.db.models import Prefetch
+
+    from exams.models import AttemptReview, ExamAttempt
+
+    return (
+        ExamAttempt.objects.filter(exam_id=exam_id, reset_at__isnull=True)
+        .select_related("user", "exam")
+        .prefetch_related(Prefetch("reviews", queryset=AttemptReview.objects.order_by("created", "id")))
+        .order_by("-created", "-id")
+    )

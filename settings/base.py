@@ -138,6 +138,17 @@ SPECTACULAR_SETTINGS = {
     "AUTHENTICATION_WHITELIST": ["exams.auth.authentication.JwtAuthentication"],
 }
 
+# --- Exam access tokens (RS512 JWTs checked by the LMS, contract §3.4(6)) ------------------------
+EXAM_ACCESS_TOKENS = {
+    "PRIVATE_JWK": env_str("EXAM_ACCESS_TOKEN_PRIVATE_JWK", ""),
+    "ALGORITHM": "RS512",
+    "ISSUER": env_str("EXAM_ACCESS_TOKEN_ISSUER", "edx-exams"),
+    "VERSION": "1.2.0",
+}
+
+# --- Attempt timers -------------------------------------------------------------------------------
+ATTEMPT_SWEEP_INTERVAL_SECONDS = env_int("ATTEMPT_SWEEP_INTERVAL_SECONDS", 60)
+
 # --- Browser clients (learning MFE, exams dashboard, authoring MFE) ----------------------------
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CORS_ALLOW_CREDENTIALS = True
@@ -164,6 +175,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-expired-attempts": {
+        "task": "exams.tasks.sweep_expired_attempts",
+        "schedule": float(ATTEMPT_SWEEP_INTERVAL_SECONDS),
+    },
+}
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -8,3 +8,9 @@ ALLOWED_HOSTS = ["*"]
 CORS_ALLOWED_ORIGINS = ["http://localhost:2000", "http://localhost:1996", "http://localhost:2001"]
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
 DEV_TOOLS_ENABLED = True  # `manage.py mint_dev_jwt`, demo data helpers
+
+from settings.base import BASE_DIR, EXAM_ACCESS_TOKENS  # noqa: E402
+from settings.keys import load_or_create_private_jwk  # noqa: E402
+
+if not EXAM_ACCESS_TOKENS["PRIVATE_JWK"]:
+    EXAM_ACCESS_TOKENS["PRIVATE_JWK"] = load_or_create_private_jwk(BASE_DIR / ".local" / "access_token_jwk.json")

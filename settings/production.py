@@ -9,6 +9,8 @@ from settings.env import env_bool, env_int
 DEBUG = False
 if SECRET_KEY.startswith("insecure-"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
+if not EXAM_ACCESS_TOKENS["PRIVATE_JWK"]:  # noqa: F405
+    raise ImproperlyConfigured("EXAM_ACCESS_TOKEN_PRIVATE_JWK must be set in production.")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

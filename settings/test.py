@@ -5,6 +5,7 @@ import os
 from settings.base import *  # noqa: F401,F403
 from settings.base import database_from_url
 from settings.env import env_str
+from settings.keys import new_private_jwk
 
 TEST_DATABASE_URLS = {
     "sqlite": "sqlite:///:memory:",
@@ -32,3 +33,4 @@ JWT_AUTH = {
 }
 DEV_TOOLS_ENABLED = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+EXAM_ACCESS_TOKENS = {**EXAM_ACCESS_TOKENS, "PRIVATE_JWK": new_private_jwk()}  # noqa: F405

@@ -1,0 +1,115 @@
+"""Learner and staff attempt endpoints: create, act on, reset, and the latest attempt."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from exams import exceptions, legacy, selectors
+from exams import statuses as s
+from exams.models import ExamAttempt
+from exams.rest.serializers.attempts import (
+    AttemptIdSerializer,
+    CreateAttemptRequestSerializer,
+    StudentAttemptSerializer,
+    UpdateAttemptRequestSerializer,
+)
+from exams.rest.views.base import ExamsAPIView
+from exams.services.attempts import apply_action, create_attempt, expire_if_time_up, reset_attempt
+from exams.state_machine import LEARNER_REST_ACTIONS, STAFF_REST_ACTIONS, Action, Actor
+
+
+def parse_start_clock(value) -> bool:
+    """`start_clock` arrives as the strings "true"/"false" from the MFE; a JSON boolean works too."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValidationError({"detail": 'start_clock must be "true" or "false".'})
+
+
+def parse_exam_id(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _attempt_or_400(attempt_id: int) -> ExamAttempt:
+    attempt = selectors.current_attempts().select_related("exam").filter(pk=attempt_id).first()
+    if attempt is None:
+        raise exceptions.ExamsError(f"Attempt with attempt_id={attempt_id} does not exist.")
+    return attempt
+
+
+class ExamAttemptCreateView(ExamsAPIView):
+    @extend_schema(request=CreateAttemptRequestSerializer, responses=AttemptIdSerializer)
+    def post(self, request):
+        data = request.data if hasattr(request.data, "get") else {}
+        exam_id = parse_exam_id(data.get("exam_id"))
+        start_clock = parse_start_clock(data.get("start_clock"))
+        if exam_id is None:
+            raise exceptions.ExamDoesNotExist(f"Exam with exam_id={data.get('exam_id')} does not exist.")
+        attempt = create_attempt(user=request.user, exam_id=exam_id, start_clock=start_clock)
+        return Response({"exam_attempt_id": attempt.pk})
+
+
+class ExamAttemptView(ExamsAPIView):
+    @extend_schema(request=UpdateAttemptRequestSerializer, responses=AttemptIdSerializer)
+    def put(self, request, attempt_id):
+        action = request.data.get("action") if hasattr(request.data, "get") else None
+        attempt = _attempt_or_400(attempt_id)
+        is_owner = attempt.user_id == request.user.pk
+        is_staff = selectors.is_course_staff(request.user, attempt.exam.course_id)
+        if not (is_owner or is_staff):
+            raise exceptions.PermissionDenied(
+                f"user_id={request.user.pk} attempted to update attempt_id={attempt_id} in "
+                f"course_id={attempt.exam.course_id} but does not have access to it. (action={action})"
+            )
+        if is_staff and action in STAFF_REST_ACTIONS:
+            actor = Actor.STAFF
+        elif is_owner and action in LEARNER_REST_ACTIONS:
+            actor = Actor.LEARNER
+        else:
+            raise exceptions.ExamsError(f'Unrecognized action "{action}"')
+        apply_action(attempt_id=attempt.pk, action=Action(action), actor=actor, requesting_user=request.user)
+        return Response({"exam_attempt_id": attempt.pk})
+
+    @extend_schema(responses={204: OpenApiResponse(description="Reset; the attempt is kept as history")})
+    def delete(self, request, attempt_id):
+        attempt = _attempt_or_400(attempt_id)
+        if not selectors.is_course_staff(request.user, attempt.exam.course_id):
+            raise exceptions.PermissionDenied(
+                f"user_id={request.user.pk} attempted to delete attempt_id={attempt_id} in "
+                f"course_id={attempt.exam.course_id} but does not have access to it."
+            )
+        reset_attempt(attempt_id=attempt.pk, requesting_user=request.user)
+        return Response(status=204)
+
+
+class LatestAttemptView(ExamsAPIView):
+    """The attempt the MFE polls: running first, then a legacy one, then the latest for `content_id`."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("content_id", str, description="Usage key of the exam subsection")],
+        responses=StudentAttemptSerializer,
+    )
+    def get(self, request):
+        content_id = request.query_params.get("content_id")
+        attempt = None
+        exam_exists = False
+        if content_id:
+            exam_exists, attempt = selectors.latest_attempt_for_content(request.user.pk, content_id)
+        if not exam_exists:
+            attempt = selectors.active_attempt_of_user(request.user.pk)
+        if attempt is not None:
+            attempt = expire_if_time_up(attempt)
+            if attempt.status in s.IN_PROGRESS:
+                return Response(StudentAttemptSerializer(attempt).data)
+        legacy_attempt = legacy.legacy_active_attempt(request.user)
+        if legacy_attempt:
+            return Response(legacy_attempt)
+        return Response(StudentAttemptSerializer(attempt).data if attempt is not None else {})

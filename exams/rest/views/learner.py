@@ -1,0 +1,55 @@
+"""Learner views of an exam: the exam with its attempt, provider settings, onboarding."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework.response import Response
+
+from exams import selectors
+from exams.models import Exam
+from exams.rest.serializers.attempts import ProviderSettingsSerializer, StudentExamSerializer
+from exams.rest.views.base import ExamsAPIView
+from exams.services.attempts import expire_if_time_up
+
+
+class StudentExamAttemptView(ExamsAPIView):
+    @extend_schema(responses=inline_serializer("StudentExam", {"exam": StudentExamSerializer()}))
+    def get(self, request, course_id, content_id):
+        exam = selectors.active_exam_by_content_id(content_id)
+        if exam is None:
+            return Response({"exam": {}})
+        attempt = selectors.current_attempt(request.user.pk, exam.pk)
+        if attempt is not None:
+            attempt.exam = exam
+            attempt = expire_if_time_up(attempt)
+        context = {"allowance": selectors.allowance_for(request.user.pk, exam.pk), "attempt": attempt}
+        return Response({"exam": StudentExamSerializer(exam, context=context).data})
+
+
+class ProctoringSettingsView(ExamsAPIView):
+    @extend_schema(responses=ProviderSettingsSerializer)
+    def get(self, request, course_id, exam_id):
+        config = selectors.course_exam_configuration(course_id)
+        body = {"proctoring_escalation_email": config.escalation_email if config else None}
+        exam = Exam.objects.select_related("provider").filter(pk=exam_id, course_id=course_id).first()
+        if exam is None or exam.provider is None:
+            return Response(body)
+        provider = exam.provider
+        return Response(
+            {
+                "provider_tech_support_email": provider.tech_support_email,
+                "provider_tech_support_phone": provider.tech_support_phone,
+                "provider_tech_support_url": provider.tech_support_url,
+                "provider_name": provider.verbose_name,
+                **body,
+            }
+        )
+
+
+class OnboardingView(ExamsAPIView):
+    """Onboarding exams are not supported here: 404 with an empty body tells the MFE to hide it."""
+
+    @extend_schema(responses={404: OpenApiResponse(description="Onboarding is not supported")})
+    def get(self, request, course_id):
+        return HttpResponse(status=404)
+
+

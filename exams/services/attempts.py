@@ -1,0 +1,193 @@
+"""Attempt lifecycle: create, apply a state-machine action, reset. The only writers of `status`."""
+
+import logging
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from exams import exceptions, selectors, signals, timers
+from exams import statuses as s
+from exams.models import Exam, ExamAttempt, StudentAllowance, User
+from exams.state_machine import Action, Actor, TransitionNotAllowed, next_status
+
+log = logging.getLogger(__name__)
+
+
+def _lock_attempt(attempt_id: int) -> ExamAttempt:
+    """Row-lock the attempt only (never its exam, which all learners share)."""
+    if connection.features.has_select_for_update_of:
+        query = ExamAttempt.objects.select_for_update(of=("self",)).select_related("exam", "user")
+    else:  # MariaDB locks every joined row: lock the attempt alone, load exam and user after
+        query = ExamAttempt.objects.select_for_update()
+    attempt = query.filter(pk=attempt_id).first()
+    if attempt is None or attempt.reset_at is not None:
+        raise exceptions.ExamsError(f"Attempt with attempt_id={attempt_id} does not exist.")
+    return attempt
+
+
+def _lock_user(user_id: int) -> None:
+    """Serializes a user's attempt creation and starts (one running attempt per user, on every database)."""
+    list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
+
+
+def _ids(attempt: ExamAttempt) -> str:
+    return f"exam_id={attempt.exam_id} and user_id={attempt.user_id}"
+
+
+def _check_can_start(attempt: ExamAttempt) -> None:
+    others = selectors.running_attempts_of_user(attempt.user_id).exclude(pk=attempt.pk)
+    if others.exists():
+        raise exceptions.IllegalStatusTransition(
+            f"Cannot start exam attempt for {_ids(attempt)} because another exam attempt is currently active!"
+        )
+
+
+def _finish_pause(attempt: ExamAttempt, now) -> None:
+    if attempt.paused_at is not None:
+        attempt.paused_seconds += int(max((now - attempt.paused_at).total_seconds(), 0))
+        attempt.paused_at = None
+
+
+def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, requesting_user, now) -> None:
+    from_status = attempt.status
+    if to_status == s.STARTED and attempt.start_time is None:
+        allowance = StudentAllowance.objects.filter(user_id=attempt.user_id, exam_id=attempt.exam_id).first()
+        attempt.start_time = now
+        attempt.allowed_time_limit_mins = timers.allowed_minutes_at_start(
+            time_limit_mins=attempt.exam.time_limit_mins, allowance=allowance, due_date=attempt.exam.due_date, now=now
+        )
+    if from_status in s.IN_PROGRESS and to_status not in s.IN_PROGRESS:
+        deadline = timers.deadline(attempt, now)
+        _finish_pause(attempt, now)
+        if to_status in s.COMPLETED:
+            attempt.end_time = deadline if action == Action.EXPIRE and deadline else now
+    elif to_status == s.SUBMITTED:
+        attempt.end_time = attempt.end_time or now
+    attempt.status = to_status
+    attempt._change_reason = f"{actor}:{action}"
+    attempt.save()
+    signals.attempt_status_changed.send(
+        sender=ExamAttempt,
+        attempt=attempt,
+        from_status=from_status,
+        to_status=to_status,
+        action=action,
+        actor=actor,
+        requesting_user=requesting_user,
+    )
+    if to_status == s.STARTED:
+        from exams.tasks import schedule_expiry
+
+        transaction.on_commit(lambda: schedule_expiry(attempt))
+
+
+def apply_action(
+    *, attempt_id: int, action: Action, actor: Actor, requesting_user: User | None = None
+) -> ExamAttempt:
+    """Lock the attempt, look (status, action, actor) up in the table, write, signal.
+
+    A running attempt whose time is up is submitted first (and stays submitted even when the
+    requested action is then refused). Repeating the current status changes and emits nothing.
+    """
+    error = None
+    with transaction.atomic():
+        if action == Action.START:
+            owner_id = ExamAttempt.objects.filter(pk=attempt_id).values_list("user_id", flat=True).first()
+            if owner_id is not None:
+                _lock_user(owner_id)
+        attempt = _lock_attempt(attempt_id)
+        now = timezone.now()
+        time_up = timers.is_time_up(attempt, now)
+        if action == Action.EXPIRE and not time_up:
+            return attempt  # an early timer (clock paused or extended since it was scheduled)
+        if action != Action.EXPIRE and time_up:
+            _write_transition(attempt, to_status=s.SUBMITTED, action=Action.EXPIRE, actor=Actor.SYSTEM,
+                              requesting_user=None, now=now)
+        try:
+            to_status = next_status(attempt.status, action, actor, attempt.exam.exam_type)
+            if to_status == s.STARTED and attempt.status != s.STARTED:
+                _check_can_start(attempt)
+        except TransitionNotAllowed:
+            error = exceptions.IllegalStatusTransition(
+                f'Action "{action}" is not allowed on an attempt in status "{attempt.status}" '
+                f"({_ids(attempt)}, course_id={attempt.exam.course_id})."
+            )
+        except exceptions.ExamsError as exc:
+            error = exc
+        else:
+            if to_status != attempt.status:
+                _write_transition(attempt, to_status=to_status, action=action, actor=actor,
+                                  requesting_user=requesting_user, now=now)
+    if error is not None:
+        raise error
+    return attempt
+
+
+def create_attempt(*, user: User, exam_id: int, start_clock: bool) -> ExamAttempt:
+    """Create the learner's next attempt; `start_clock` starts a timed exam in the same transaction.
+
+    Proctored exams ignore `start_clock`: they start only after the proctoring tool is ready.
+    """
+    try:
+        with transaction.atomic():
+            exam = Exam.objects.filter(pk=exam_id, is_active=True).first()
+            if exam is None:
+                raise exceptions.ExamDoesNotExist(f"Exam with exam_id={exam_id} does not exist.")
+            _lock_user(user.pk)
+            if selectors.current_attempt(user.pk, exam.pk) is not None:
+                raise exceptions.AttemptAlreadyExists(
+                    f"Cannot create attempt for exam_id={exam.pk} and user_id={user.pk} because an attempt already exists."
+                )
+            if selectors.is_past_due(exam, timezone.now()) and not exam.type_info.is_practice:
+                raise exceptions.AttemptOnPastDueExam(
+                    f"user_id={user.pk} trying to create exam attempt for past due non-practice exam "
+                    f"exam_id={exam.pk} in course_id={exam.course_id}. Do not register an exam attempt!"
+                )
+            last = ExamAttempt.objects.filter(user=user, exam=exam).aggregate(n=Max("attempt_number"))["n"] or 0
+            attempt = ExamAttempt.objects.create(user=user, exam=exam, attempt_number=last + 1, status=s.CREATED)
+            if start_clock and exam.exam_type == "timed":
+                attempt = apply_action(attempt_id=attempt.pk, action=Action.START, actor=Actor.LEARNER,
+                                       requesting_user=user)
+            return attempt
+    except IntegrityError as exc:
+        raise exceptions.AttemptAlreadyExists(
+            f"Cannot create attempt for exam_id={exam_id} and user_id={user.pk} because an attempt already exists."
+        ) from exc
+
+
+def reset_attempt(*, attempt_id: int, requesting_user: User) -> ExamAttempt:
+    """Course staff reset: the attempt is kept as history; the learner's next one gets the next number."""
+    with transaction.atomic():
+        attempt = _lock_attempt(attempt_id)
+        now = timezone.now()
+        _finish_pause(attempt, now)
+        attempt.reset_at = now
+        attempt.reset_by = requesting_user
+        attempt._change_reason = f"{Actor.STAFF}:reset"
+        attempt.save()
+        signals.attempt_reset.send(sender=ExamAttempt, attempt=attempt, requesting_user=requesting_user)
+    return attempt
+
+
+def expire_if_time_up(attempt: ExamAttempt) -> ExamAttempt:
+    """Read-path check: submit a running attempt whose time is up (end_time = its deadline)."""
+    if not timers.is_time_up(attempt, timezone.now()):
+        return attempt
+    try:
+        return apply_action(attempt_id=attempt.pk, action=Action.EXPIRE, actor=Actor.SYSTEM)
+    except exceptions.ExamsError:
+        attempt.refresh_from_db()
+        return attempt
+
+
+def expire_attempt_by_id(*, attempt_id: int) -> bool:
+    """Timer entry point: submit the attempt if its time is up; True when this call submitted it."""
+    before = ExamAttempt.objects.filter(pk=attempt_id).values_list("status", flat=True).first()
+    if before not in s.IN_PROGRESS:
+        return False
+    try:
+        attempt = apply_action(attempt_id=attempt_id, action=Action.EXPIRE, actor=Actor.SYSTEM)
+    except exceptions.ExamsError:
+        return False
+    return attempt.status == s.SUBMITTED
