@@ -27,6 +27,9 @@ def deadline(attempt: ExamAttempt, now: datetime) -> datetime | None:
 
 
 def time_remaining_seconds(attempt: ExamAttempt, now: datetime) -> float:
+    """Seconds left on a running attempt's clock; 0 for any attempt that is not running."""
+    if attempt.status not in ("started", "ready_to_submit"):
+        return 0
     end = deadline(attempt, now)
     if end is None:
         return 0

@@ -99,7 +99,7 @@ def apply_action(
         attempt = _lock_attempt(attempt_id)
         now = timezone.now()
         time_up = timers.is_time_up(attempt, now)
-        if action == Action.EXPIRE and not time_up:
+        if action == Action.EXPIRE and actor == Actor.SYSTEM and attempt.status in s.IN_PROGRESS and not time_up:
             return attempt  # an early timer (clock paused or extended since it was scheduled)
         if action != Action.EXPIRE and time_up:
             _write_transition(attempt, to_status=s.SUBMITTED, action=Action.EXPIRE, actor=Actor.SYSTEM,

@@ -98,7 +98,8 @@ class LatestAttemptView(ExamsAPIView):
         responses=StudentAttemptSerializer,
     )
     def get(self, request):
-        content_id = request.query_params.get("content_id")
+        # Usage keys never contain spaces: a client that did not encode `+` sent them as spaces.
+        content_id = (request.query_params.get("content_id") or "").replace(" ", "+")
         attempt = None
         exam_exists = False
         if content_id:

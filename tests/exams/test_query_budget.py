@@ -1,0 +1,64 @@
+import itertools
+
+"""The endpoints the MFE polls and the instructor list run a fixed number of queries at any data size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from exams import statuses as s
+from exams.models import Exam
+from tests.conftest import COURSE_ID, TIMED_CONTENT_ID, make_user
+from tests.exams.factories import attempt_in_status
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(ctx.captured_queries)
+
+
+NOISE = itertools.count()
+
+
+def add_noise(exam, n):
+    """Other learners' attempts and other exams, so a query that scales with data would show."""
+    for _ in range(n):
+        i = next(NOISE)
+        other = make_user(f"noise_{i}")
+        attempt_in_status(other, exam, s.SUBMITTED)
+        Exam.objects.create(
+            course_id=COURSE_ID, content_id=f"{TIMED_CONTENT_ID}_{i}", exam_name="x", exam_type="timed",
+            time_limit_mins=5, is_active=True,
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_for",
+    [
+        lambda exam: f"/api/v1/exams/attempt/latest?content_id={exam.content_id}",
+        lambda exam: "/api/v1/exams/attempt/latest",
+        lambda exam: f"/api/v1/student/exam/attempt/course_id/{COURSE_ID}/content_id/{exam.content_id}",
+    ],
+    ids=["latest-with-content", "latest", "student-exam"],
+)
+def test_learner_polls_are_constant(clients, learner, timed_exam, url_for):
+    attempt_in_status(learner, timed_exam, s.STARTED)
+    client = clients.of(learner)
+    client.get(url_for(timed_exam))  # first sight of the JWT creates the user
+    small = count_queries(client, url_for(timed_exam))
+    add_noise(timed_exam, 15)
+    assert count_queries(client, url_for(timed_exam)) == small
+    assert small <= 4
+
+
+@pytest.mark.django_db
+def test_instructor_list_is_constant(clients, course_staff, timed_exam):
+    client = clients.of(course_staff)
+    url = f"/api/v1/instructor_view/course_id/{COURSE_ID}/attempts?exam_id={timed_exam.pk}"
+    add_noise(timed_exam, 2)
+    small = count_queries(client, url)
+    add_noise(timed_exam, 20)
+    assert count_queries(client, url) == small
