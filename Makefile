@@ -38,7 +38,7 @@ migrate: $(STAMP)
 
 run: migrate
 	$(PY) manage.py load_demo_data
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) scripts/run-local.sh
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

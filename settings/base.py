@@ -147,7 +147,7 @@ EXAM_ACCESS_TOKENS = {
 }
 
 # --- Attempt timers -------------------------------------------------------------------------------
-ATTEMPT_SWEEP_INTERVAL_SECONDS = env_int("ATTEMPT_SWEEP_INTERVAL_SECONDS", 60)
+ATTEMPT_SWEEP_INTERVAL_SECONDS = env_int("ATTEMPT_SWEEP_INTERVAL_SECONDS", 15)
 
 # --- Browser clients (learning MFE, exams dashboard, authoring MFE) ----------------------------
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])

@@ -1,4 +1,7 @@
-"""Embedded defaults for `make run`: SQLite, local-memory cache, eager Celery, console email."""
+"""Embedded defaults for `make run`: SQLite, local-memory cache, eager Celery, console email.
+
+With no broker, `manage.py run_periodic_tasks` (started by `make run`) runs the beat schedule in-process.
+"""
 
 from settings.base import *  # noqa: F401,F403
 from settings.env import env_bool

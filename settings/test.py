@@ -1,5 +1,6 @@
 """Test settings. TEST_DATABASE selects sqlite (default), postgresql or mysql."""
 
+import hashlib
 import os
 
 from settings.base import *  # noqa: F401,F403
@@ -14,8 +15,12 @@ TEST_DATABASE_URLS = {
 }
 TEST_DATABASE = env_str("TEST_DATABASE", "sqlite")
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or TEST_DATABASE_URLS[TEST_DATABASE])}
+# One test database per checkout, so several checkouts on one machine never drop each other's.
+_checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: F405
+if TEST_DATABASE != "sqlite":
+    DATABASES["default"]["TEST"] = {"NAME": f"test_exams_{_checkout}"}
 if TEST_DATABASE == "mysql":
-    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+    DATABASES["default"]["TEST"].update({"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS_URL = ""

@@ -18,9 +18,8 @@ def _provider_for(course_config, exam_type: str):
 @transaction.atomic
 def sync_course_exams(*, course_id: str, exams: list[dict]) -> None:
     """Update exams in place, replace those whose type changed, deactivate those not in `exams`."""
-    course_config = (
-        CourseExamConfiguration.objects.select_for_update().select_related("provider").filter(course_id=course_id).first()
-    )
+    # Lock the config row alone: FOR UPDATE cannot join the nullable provider on PostgreSQL.
+    course_config = CourseExamConfiguration.objects.select_for_update().filter(course_id=course_id).first()
     active = {exam.content_id: exam for exam in Exam.objects.select_for_update().filter(course_id=course_id, is_active=True)}
     now = timezone.now()
     for item in exams:

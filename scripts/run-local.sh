@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make run`: the web server plus the in-process periodic tasks (attempt timers) on the embedded defaults.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+mkdir -p .local
+
+"$PY" manage.py run_periodic_tasks >.local/periodic-tasks.log 2>&1 &
+periodic=$!
+trap 'kill $periodic 2>/dev/null || true' EXIT INT TERM
+echo "Periodic tasks (attempt timers) running in the background, log: .local/periodic-tasks.log"
+"$PY" manage.py runserver "$HOST:$PORT"
