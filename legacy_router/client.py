@@ -123,10 +123,21 @@ def _observe(endpoint, method, course_id, url, status, outcome, started) -> floa
     path = url.split("?", 1)[0]
     log.info(
         "legacy_proctoring_call endpoint=%s method=%s course_id=%s path=%s status=%s outcome=%s latency_ms=%.1f",
-        endpoint, method, course_id, path, status, outcome, latency_ms,
+        endpoint,
+        method,
+        course_id,
+        path,
+        status,
+        outcome,
+        latency_ms,
         extra={
-            "legacy_endpoint": endpoint, "legacy_method": method, "course_id": course_id, "legacy_path": path,
-            "legacy_status": status, "legacy_outcome": outcome, "latency_ms": round(latency_ms, 1),
+            "legacy_endpoint": endpoint,
+            "legacy_method": method,
+            "course_id": course_id,
+            "legacy_path": path,
+            "legacy_status": status,
+            "legacy_outcome": outcome,
+            "latency_ms": round(latency_ms, 1),
         },
     )
     return latency_ms

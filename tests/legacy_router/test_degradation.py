@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 
 from tests.conftest import COURSE_ID
-from tests.legacy_router.conftest import API, TOKEN_PATH, api_calls, calls_to, closed_port, issue_token, router_settings
+from tests.legacy_router.conftest import API, TOKEN_PATH, api_calls, closed_port, issue_token, router_settings
 
 SETTINGS_URL = f"/api/v1/exam/provider_settings/course_id/{COURSE_ID}/exam_id/7"
 EXAMS_URL = f"/api/v1/exams/course_id/{COURSE_ID}"
@@ -84,8 +84,12 @@ def test_invalid_json_is_502(lms, clients, learner, status):
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"LMS_ROOT_URL": ""}, {"BACKEND_SERVICE_EDX_OAUTH2_KEY": ""}, {"BACKEND_SERVICE_EDX_OAUTH2_SECRET": ""},
-     {"LEGACY_PROCTORING_ENABLED": False}],
+    [
+        {"LMS_ROOT_URL": ""},
+        {"BACKEND_SERVICE_EDX_OAUTH2_KEY": ""},
+        {"BACKEND_SERVICE_EDX_OAUTH2_SECRET": ""},
+        {"LEGACY_PROCTORING_ENABLED": False},
+    ],
     ids=["no_lms", "no_key", "no_secret", "disabled"],
 )
 def test_without_configuration_nothing_is_forwarded(lms_server, clients, learner, course_staff, overrides):

@@ -14,14 +14,43 @@ SETTINGS_URL = f"/api/v1/exam/provider_settings/course_id/{COURSE_ID}/exam_id/7"
 ONBOARDING_URL = f"/api/v1/student/course_id/{COURSE_ID}/onboarding"
 
 REGISTRATION = [
-    {"content_id": "block-v1:edX+Test+2026+type@sequential+block@a", "exam_name": "A", "time_limit_mins": 30,
-     "due_date": None, "exam_type": "proctored", "hide_after_due": False, "is_active": True, "backend": "null"},
-    {"content_id": "block-v1:edX+Test+2026+type@sequential+block@b", "exam_name": "B", "time_limit_mins": 10,
-     "due_date": None, "exam_type": "timed", "hide_after_due": True, "is_active": True},
-    {"content_id": "block-v1:edX+Test+2026+type@sequential+block@c", "exam_name": "C", "time_limit_mins": 10,
-     "due_date": None, "exam_type": "practice", "hide_after_due": False, "is_active": True},
-    {"content_id": "block-v1:edX+Test+2026+type@sequential+block@d", "exam_name": "D", "time_limit_mins": 10,
-     "due_date": None, "exam_type": "onboarding", "hide_after_due": False, "is_active": True},
+    {
+        "content_id": "block-v1:edX+Test+2026+type@sequential+block@a",
+        "exam_name": "A",
+        "time_limit_mins": 30,
+        "due_date": None,
+        "exam_type": "proctored",
+        "hide_after_due": False,
+        "is_active": True,
+        "backend": "null",
+    },
+    {
+        "content_id": "block-v1:edX+Test+2026+type@sequential+block@b",
+        "exam_name": "B",
+        "time_limit_mins": 10,
+        "due_date": None,
+        "exam_type": "timed",
+        "hide_after_due": True,
+        "is_active": True,
+    },
+    {
+        "content_id": "block-v1:edX+Test+2026+type@sequential+block@c",
+        "exam_name": "C",
+        "time_limit_mins": 10,
+        "due_date": None,
+        "exam_type": "practice",
+        "hide_after_due": False,
+        "is_active": True,
+    },
+    {
+        "content_id": "block-v1:edX+Test+2026+type@sequential+block@d",
+        "exam_name": "D",
+        "time_limit_mins": 10,
+        "due_date": None,
+        "exam_type": "onboarding",
+        "hide_after_due": False,
+        "is_active": True,
+    },
     {"content_id": "block-v1:edX+Test+2026+type@sequential+block@e", "exam_name": "E", "exam_type": "unknown"},
 ]
 FLAGS = [(True, False), (False, False), (True, True), (True, True)]
@@ -37,7 +66,10 @@ def legacy_course(request, db):
 
 def test_exam_registration_is_forwarded_with_legacy_flags(lms, clients, course_staff, legacy_course):
     issue_token(lms)
-    expected = [{**item, "is_proctored": p, "is_practice_exam": pr} for item, (p, pr) in zip(REGISTRATION, FLAGS)]
+    expected = [
+        {**item, "is_proctored": p, "is_practice_exam": pr}
+        for item, (p, pr) in zip(REGISTRATION[:4], FLAGS, strict=True)
+    ]
     expected.append(REGISTRATION[-1])  # unknown exam_type: forwarded untouched
     lms.expect_request(
         f"{API}proctored_exam/exam_registration/course_id/{COURSE_ID}", method="PATCH", headers=AUTH, json=expected
@@ -53,9 +85,9 @@ def test_exam_registration_is_forwarded_with_legacy_flags(lms, clients, course_s
 def test_exam_registration_passes_upstream_errors_through(lms, clients, global_staff, legacy_course):
     issue_token(lms)
     errors = {"detail": "Invalid data", "errors": [{"exam_name": ["This field is required."]}]}
-    lms.expect_request(f"{API}proctored_exam/exam_registration/course_id/{COURSE_ID}", method="PATCH").respond_with_json(
-        errors, status=422
-    )
+    lms.expect_request(
+        f"{API}proctored_exam/exam_registration/course_id/{COURSE_ID}", method="PATCH"
+    ).respond_with_json(errors, status=422)
 
     response = clients.of(global_staff).patch(EXAMS_URL, REGISTRATION[:1], format="json")
 
@@ -226,9 +258,16 @@ def test_courses_with_a_provider_stay_local(lms, clients, course_staff, learner,
 
 @pytest.mark.parametrize(
     ("method", "url", "caller"),
-    [("head", ATTEMPT_URL, "learner"), ("head", SETTINGS_URL, "learner"), ("head", ONBOARDING_URL, "learner"),
-     ("head", EXAMS_URL, "course_staff"), ("post", EXAMS_URL, "course_staff"), ("post", ATTEMPT_URL, "learner"),
-     ("put", ONBOARDING_URL, "learner"), ("delete", SETTINGS_URL, "learner")],
+    [
+        ("head", ATTEMPT_URL, "learner"),
+        ("head", SETTINGS_URL, "learner"),
+        ("head", ONBOARDING_URL, "learner"),
+        ("head", EXAMS_URL, "course_staff"),
+        ("post", EXAMS_URL, "course_staff"),
+        ("post", ATTEMPT_URL, "learner"),
+        ("put", ONBOARDING_URL, "learner"),
+        ("delete", SETTINGS_URL, "learner"),
+    ],
 )
 def test_methods_the_legacy_side_lacks_are_405(lms, clients, request, method, url, caller, legacy_course):
     response = getattr(clients.of(request.getfixturevalue(caller)), method)(url)
