@@ -6,6 +6,7 @@ half-open: after the cool-down exactly one caller (a cache `add` decides which) 
 closes the circuit, failure opens it again for another cool-down.
 """
 
+import functools
 import logging
 import math
 import time
@@ -21,12 +22,29 @@ OPEN_UNTIL_KEY = "legacy_router:breaker:open_until"
 PROBE_KEY = "legacy_router:breaker:probe"
 
 
+def _fail_open(function):
+    """A cache outage must not take forwarding down with it: the breaker then behaves as closed."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except CircuitOpen:
+            raise
+        except Exception:  # noqa: BLE001 - cache backend errors (e.g. Redis down)
+            log.warning("legacy_proctoring_circuit cache unavailable in %s", function.__name__, exc_info=True)
+            return None
+
+    return wrapper
+
+
 class CircuitOpen(Exception):
     def __init__(self, retry_after: int):
         super().__init__(f"circuit open, retry in {retry_after}s")
         self.retry_after = retry_after
 
 
+@_fail_open
 def before_call(config: LegacySettings) -> None:
     """Raise CircuitOpen unless a call may be made now."""
     open_until = cache.get(OPEN_UNTIL_KEY)
@@ -41,6 +59,7 @@ def before_call(config: LegacySettings) -> None:
         raise CircuitOpen(config.retry_after)
 
 
+@_fail_open
 def record_success() -> None:
     values = cache.get_many([FAILURES_KEY, OPEN_UNTIL_KEY, PROBE_KEY])
     if values:
@@ -49,6 +68,7 @@ def record_success() -> None:
             log.warning("legacy_proctoring_circuit state=closed")
 
 
+@_fail_open
 def record_failure(config: LegacySettings) -> None:
     if cache.get(PROBE_KEY) is not None:  # the half-open probe failed
         _open(config)

@@ -95,7 +95,10 @@ def _fetch_token(config: LegacySettings) -> str:
         raise LegacyUnavailable(f"LMS did not issue a token (HTTP {status})", config.retry_after)
     lifetime = expires_in - config.token_expiry_margin
     if lifetime > 0:
-        cache.set(_token_cache_key(config), token, timeout=lifetime)
+        try:
+            cache.set(_token_cache_key(config), token, timeout=lifetime)
+        except Exception:  # noqa: BLE001 - without a cache every call fetches its own token
+            log.warning("Could not cache the edx-proctoring service token", exc_info=True)
     return token
 
 
@@ -111,7 +114,11 @@ def _parse_token(response: requests.Response) -> tuple[str | None, int]:
 def _token(config: LegacySettings, *, refresh: bool = False) -> tuple[str, bool]:
     """(token, came from the cache)."""
     if not refresh:
-        cached = cache.get(_token_cache_key(config))
+        try:
+            cached = cache.get(_token_cache_key(config))
+        except Exception:  # noqa: BLE001 - cache outage: fetch a token instead
+            log.warning("Could not read the cached edx-proctoring service token", exc_info=True)
+            cached = None
         if cached:
             return cached, True
     return _fetch_token(config), False
@@ -121,7 +128,9 @@ def _observe(endpoint, method, course_id, url, status, outcome, started) -> floa
     latency_ms = (time.perf_counter() - started) * 1000
     metrics.record(endpoint=endpoint, outcome=outcome, latency_ms=latency_ms)
     path = url.split("?", 1)[0]
-    log.info(
+    level = logging.INFO if outcome in ("2xx", "3xx", "4xx") else logging.WARNING
+    log.log(
+        level,
         "legacy_proctoring_call endpoint=%s method=%s course_id=%s path=%s status=%s outcome=%s latency_ms=%.1f",
         endpoint,
         method,

@@ -6,7 +6,15 @@ import pytest
 from django.test import override_settings
 
 from tests.conftest import COURSE_ID
-from tests.legacy_router.conftest import API, TOKEN_PATH, api_calls, closed_port, issue_token, router_settings
+from tests.legacy_router.conftest import (
+    API,
+    TOKEN_PATH,
+    api_calls,
+    calls_to,
+    closed_port,
+    issue_token,
+    router_settings,
+)
 
 SETTINGS_URL = f"/api/v1/exam/provider_settings/course_id/{COURSE_ID}/exam_id/7"
 EXAMS_URL = f"/api/v1/exams/course_id/{COURSE_ID}"
@@ -107,3 +115,19 @@ def test_no_calls_in_the_default_test_settings(lms_server, clients, learner):
     lms_server.clear()
     assert clients.of(learner).get(ONBOARDING_URL).status_code == 404
     assert lms_server.log == []
+
+
+def test_a_cache_outage_does_not_stop_forwarding(lms, clients, learner):
+    issue_token(lms)
+    lms.expect_request(SETTINGS_PATH).respond_with_json({"ok": True})
+    dead_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    with override_settings(CACHES=dead_cache):
+        responses = [clients.of(learner).get(SETTINGS_URL) for _ in range(2)]
+
+    assert [response.status_code for response in responses] == [200, 200]
+    assert len(calls_to(lms, TOKEN_PATH)) == 2  # nothing could be cached, so each call got its own token
