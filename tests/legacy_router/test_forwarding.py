@@ -250,7 +250,10 @@ def test_a_rejected_cached_token_is_refreshed_once(lms, clients, learner, legacy
 def test_courses_with_a_provider_stay_local(lms, clients, course_staff, learner, course_config):
     issue_token(lms)
     assert clients.of(course_staff).get(EXAMS_URL).json() == []
-    assert clients.of(course_staff).patch(EXAMS_URL, [], format="json").json() == {}
+    # The local serializer rejects this; a forwarded call would have reached the LMS instead.
+    local_patch = clients.of(course_staff).patch(EXAMS_URL, [{"content_id": "x"}], format="json")
+    assert local_patch.status_code == 400
+    assert local_patch.json()["detail"] == "Invalid data"
     assert clients.of(learner).get(ATTEMPT_URL).json() == {"exam": {}}
     assert clients.of(learner).get(ONBOARDING_URL).status_code == 404
     assert lms.log == []
