@@ -196,3 +196,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Legacy router: forwarding of edx-proctoring courses to the LMS (docs/legacy_router.md) ------
+from settings.env import env_float  # noqa: E402
+
+INSTALLED_APPS += ["legacy_router"]
+MIDDLEWARE += ["legacy_router.middleware.LegacyRouterMiddleware"]  # keep LAST: it routes after auth middleware
+# Forwarding happens only when LMS_ROOT_URL and both credentials are set (client-credentials app of a
+# global-staff LMS service user); otherwise the local views answer.
+BACKEND_SERVICE_EDX_OAUTH2_KEY = env_str("BACKEND_SERVICE_EDX_OAUTH2_KEY", "")
+BACKEND_SERVICE_EDX_OAUTH2_SECRET = env_str("BACKEND_SERVICE_EDX_OAUTH2_SECRET", "")
+LEGACY_PROCTORING_ENABLED = env_bool("LEGACY_PROCTORING_ENABLED", True)
+LEGACY_PROCTORING_CONNECT_TIMEOUT = env_float("LEGACY_PROCTORING_CONNECT_TIMEOUT", 3.05)
+LEGACY_PROCTORING_READ_TIMEOUT = env_float("LEGACY_PROCTORING_READ_TIMEOUT", 5.0)
+LEGACY_PROCTORING_POOL_MAXSIZE = env_int("LEGACY_PROCTORING_POOL_MAXSIZE", 10)
+LEGACY_PROCTORING_TOKEN_EXPIRY_MARGIN_SECONDS = env_int("LEGACY_PROCTORING_TOKEN_EXPIRY_MARGIN_SECONDS", 30)
+LEGACY_PROCTORING_CIRCUIT_FAILURES = env_int("LEGACY_PROCTORING_CIRCUIT_FAILURES", 5)
+LEGACY_PROCTORING_CIRCUIT_WINDOW_SECONDS = env_int("LEGACY_PROCTORING_CIRCUIT_WINDOW_SECONDS", 60)
+LEGACY_PROCTORING_CIRCUIT_OPEN_SECONDS = env_int("LEGACY_PROCTORING_CIRCUIT_OPEN_SECONDS", 30)
+LEGACY_PROCTORING_RETRY_AFTER_SECONDS = env_int("LEGACY_PROCTORING_RETRY_AFTER_SECONDS", 5)
