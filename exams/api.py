@@ -1,19 +1,37 @@
 """The exams app's public surface for other apps (re-exports only)."""
 
+from exams import statuses
 from exams.auth.authentication import JwtAuthentication
 from exams.auth.permissions import IsCourseStaff
 from exams.exam_types import get_exam_type
 from exams.legacy import register_legacy_active_attempt_lookup
+from exams.models import CourseExamConfiguration, ExamAttempt, User
 from exams.rest.views.base import ExamsAPIView, require_list
-from exams.selectors import course_uses_this_service, is_course_staff
+from exams.selectors import course_exam_configuration, course_uses_this_service, is_course_staff
+from exams.services.course_staff import REPLICATED_ROLES, add_course_staff_role, remove_course_staff_role
+from exams.signals import attempt_clock_changed, attempt_reset, attempt_status_changed
+from exams.state_machine import Action, Actor
 
 __all__ = [
+    "REPLICATED_ROLES",
+    "Action",
+    "Actor",
+    "CourseExamConfiguration",
+    "ExamAttempt",
     "ExamsAPIView",
     "IsCourseStaff",
     "JwtAuthentication",
+    "User",
+    "add_course_staff_role",
+    "attempt_clock_changed",
+    "attempt_reset",
+    "attempt_status_changed",
+    "course_exam_configuration",
     "course_uses_this_service",
     "get_exam_type",
     "is_course_staff",
     "register_legacy_active_attempt_lookup",
+    "remove_course_staff_role",
     "require_list",
+    "statuses",
 ]

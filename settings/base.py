@@ -197,6 +197,50 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# --- Exam events (events app): outbox → Open edX signals / event bus, role consumers, emails -------
+# Embedded default: no EVENT_BUS_PRODUCER → events are in-process Open edX signals only, no broker.
+# Redis Streams: EVENT_BUS_PRODUCER=edx_event_bus_redis.create_producer, EVENT_BUS_CONSUMER=
+# edx_event_bus_redis.RedisEventConsumer, EVENT_BUS_REDIS_CONNECTION_URL=redis://host:6379/0 (docs/events.md).
+INSTALLED_APPS += ["openedx_events", "edx_event_bus_redis", "events"]
+EVENTS_SERVICE_NAME = env_str("EVENTS_SERVICE_NAME", "edx-exams")
+EVENT_BUS_PRODUCER = env_str("EVENT_BUS_PRODUCER", "") or None
+EVENT_BUS_CONSUMER = env_str("EVENT_BUS_CONSUMER", "") or None
+EVENT_BUS_TOPIC_PREFIX = env_str("EVENT_BUS_TOPIC_PREFIX", "") or None
+EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT = env_int("EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT", 60)
+EVENT_BUS_REDIS_STREAM_MAX_LEN = env_int("EVENT_BUS_REDIS_STREAM_MAX_LEN", 10_000)
+
+
+def _redis_url_with_timeouts(url: str, read_timeout: int) -> str:
+    """redis-py 8 defaults socket_timeout=5 while the consumer blocks POLL_TIMEOUT s: give it room (spec §2.8)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("socket_timeout", str(read_timeout))
+    query.setdefault("socket_connect_timeout", "5")
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+EVENT_BUS_REDIS_CONNECTION_URL = env_str("EVENT_BUS_REDIS_CONNECTION_URL", "") or None
+if EVENT_BUS_REDIS_CONNECTION_URL:
+    EVENT_BUS_REDIS_CONNECTION_URL = _redis_url_with_timeouts(
+        EVENT_BUS_REDIS_CONNECTION_URL, EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT + 15
+    )
+EXAM_ATTEMPT_EVENTS_TOPIC = env_str("EXAM_ATTEMPT_EVENTS_TOPIC", "learning-exam-attempt-lifecycle")
+EVENT_BUS_PRODUCER_CONFIG = {
+    f"org.openedx.learning.exam.attempt.{name}.v1": {
+        EXAM_ATTEMPT_EVENTS_TOPIC: {"event_key_field": "exam_attempt.course_key", "enabled": True}
+    }
+    for name in ("submitted", "verified", "rejected", "errored", "reset")
+}
+EVENTS_OUTBOX_SWEEP_SECONDS = env_int("EVENTS_OUTBOX_SWEEP_SECONDS", 15)
+EVENTS_OUTBOX_RETRY_BASE_SECONDS = env_int("EVENTS_OUTBOX_RETRY_BASE_SECONDS", 5)
+EVENTS_OUTBOX_RETRY_MAX_SECONDS = env_int("EVENTS_OUTBOX_RETRY_MAX_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["publish-pending-exam-events"] = {
+    "task": "events.tasks.publish_due_events",
+    "schedule": float(EVENTS_OUTBOX_SWEEP_SECONDS),
+}
+
 # --- Legacy router: forwarding of edx-proctoring courses to the LMS (docs/legacy_router.md) ------
 from settings.env import env_float  # noqa: E402
 

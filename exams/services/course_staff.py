@@ -49,3 +49,35 @@ def bulk_add_course_staff(*, rows: Iterable[dict], batch_size: int = 200, batch_
                 time.sleep(batch_delay)
     flush()
     return created
+
+
+# --- single role changes replicated from the LMS (COURSE_ACCESS_ROLE_ADDED / _REMOVED) -----------
+
+REPLICATED_ROLES = frozenset({"staff", "instructor", "limited_staff"})
+
+
+def add_course_staff_role(*, username: str, email: str = "", course_id: str, role: str) -> bool:
+    """Give `username` `role` in the course, creating the user if missing; True when a role was created.
+
+    Only the LMS roles that make someone course staff are replicated; others are ignored. Idempotent.
+    """
+    if role not in REPLICATED_ROLES or not username or not course_id:
+        return False
+    with transaction.atomic():
+        user = _user_for_row(username, email)
+        if user is None:  # lost a creation race: the other writer created it
+            user = User.objects.get(username=username)
+        try:
+            with transaction.atomic():
+                _, created = CourseStaffRole.objects.get_or_create(user=user, course_id=course_id, role=role)
+        except IntegrityError:  # the same event handled concurrently
+            created = False
+    return created
+
+
+def remove_course_staff_role(*, username: str, course_id: str, role: str) -> bool:
+    """Remove the role if present (never creates users); True when a role was removed. Idempotent."""
+    if role not in REPLICATED_ROLES:
+        return False
+    deleted, _ = CourseStaffRole.objects.filter(user__username=username, course_id=course_id, role=role).delete()
+    return deleted > 0
