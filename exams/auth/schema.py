@@ -12,5 +12,5 @@ class JwtAuthenticationScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": 'An LMS-issued JWT: `Authorization: JWT <token>` (the split JWT cookie also works).',
+            "description": "An LMS-issued JWT: `Authorization: JWT <token>` (the split JWT cookie also works).",
         }

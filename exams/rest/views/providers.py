@@ -17,4 +17,6 @@ class ProctoringProvidersView(ExamsAPIView):
         responses=ProctoringProviderSerializer(many=True),
     )
     def get(self, request):
-        return Response(ProctoringProviderSerializer(providers_for_org(request.query_params.get("org")), many=True).data)
+        return Response(
+            ProctoringProviderSerializer(providers_for_org(request.query_params.get("org")), many=True).data
+        )
