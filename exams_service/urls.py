@@ -14,3 +14,6 @@ urlpatterns = [
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("exams.rest.urls")),
 ]
+
+# Unknown URLs answer JSON `{"detail": "Not found."}` instead of Django's HTML page.
+handler404 = "exams.rest.errors.not_found"
