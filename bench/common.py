@@ -27,8 +27,20 @@ def recreate_postgres_database(name: str) -> str:
 
 
 def start_gunicorn(env: dict, port: int, workers: int = 4) -> subprocess.Popen:
-    command = [PYTHON, "-m", "gunicorn", "exams_service.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-               "--log-level", "warning", "--keep-alive", "30"]
+    command = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "exams_service.wsgi",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--keep-alive",
+        "30",
+    ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -48,9 +60,26 @@ def stop(server: subprocess.Popen) -> None:
 
 def run_wrk(port: int, request_file: Path, connections: int, seconds: int) -> dict:
     output = subprocess.run(
-        [ensure_wrk(), "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s",
-         "-s", str(ROOT / "bench" / "wrk_requests.lua"), f"http://127.0.0.1:{port}", "--", str(request_file)],
-        check=True, capture_output=True, text=True,
+        [
+            ensure_wrk(),
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "wrk_requests.lua"),
+            f"http://127.0.0.1:{port}",
+            "--",
+            str(request_file),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),

@@ -19,8 +19,9 @@ COURSE_ID = "course-v1:Bench+Poll+2026"
 
 
 def configure_django(database_url: str) -> dict:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", DATABASE_URL=database_url,
-               DATABASE_CONN_MAX_AGE="600")
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE="bench.settings", DATABASE_URL=database_url, DATABASE_CONN_MAX_AGE="600"
+    )
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
@@ -38,8 +39,14 @@ def seed(learners: int, exams: int) -> list[dict]:
     from exams.services.dev_tokens import dev_jwt_for
 
     exam_rows = [
-        Exam.objects.create(course_id=COURSE_ID, content_id=f"block-v1:Bench+Poll+2026+type@sequential+block@e{i}",
-                            exam_name=f"Exam {i}", exam_type="timed", time_limit_mins=600, is_active=True)
+        Exam.objects.create(
+            course_id=COURSE_ID,
+            content_id=f"block-v1:Bench+Poll+2026+type@sequential+block@e{i}",
+            exam_name=f"Exam {i}",
+            exam_type="timed",
+            time_limit_mins=600,
+            is_active=True,
+        )
         for i in range(exams)
     ]
     rows = []

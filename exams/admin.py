@@ -2,9 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from exams.models import (
+    AttemptReview,
     CourseExamConfiguration,
     CourseStaffRole,
     Exam,
@@ -36,6 +38,7 @@ class ProctoringProviderAdmin(admin.ModelAdmin):
     list_display = ("name", "verbose_name", "lti_configuration_id", "org_key", "review_severity_threshold")
     list_filter = ("org_key",)
     search_fields = ("name", "verbose_name", "org_key")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(CourseExamConfiguration)
@@ -85,4 +88,23 @@ class ExamAttemptAdmin(SimpleHistoryAdmin):
     )
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AttemptReview)
+class AttemptReviewAdmin(admin.ModelAdmin):
+    """Proctoring reviews as the ACS received them: an audit record, read-only."""
+
+    list_display = ("id", "attempt", "action_type", "severity", "reason_code", "resulting_status", "created")
+    list_filter = ("action_type", "resulting_status")
+    search_fields = ("attempt__user__username", "attempt__exam__course_id", "reason_code")
+    raw_id_fields = ("attempt",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -61,9 +61,13 @@ def running_attempts_past_deadline(now) -> list[int]:
     from exams import statuses, timers
 
     running = current_attempts().filter(status__in=sorted(statuses.IN_PROGRESS), start_time__isnull=False)
-    return [attempt.pk for attempt in running.only(
-        "id", "status", "start_time", "allowed_time_limit_mins", "paused_seconds", "paused_at"
-    ).iterator() if timers.is_time_up(attempt, now)]
+    return [
+        attempt.pk
+        for attempt in running.only(
+            "id", "status", "start_time", "allowed_time_limit_mins", "paused_seconds", "paused_at"
+        ).iterator()
+        if timers.is_time_up(attempt, now)
+    ]
 
 
 def latest_attempt_for_content(user_id: int, content_id: str):

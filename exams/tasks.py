@@ -19,8 +19,8 @@ def expire_attempt(attempt_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def sweep_expired_attempts() -> int:
-    from exams.services.attempts import expire_attempt_by_id
     from exams.selectors import running_attempts_past_deadline
+    from exams.services.attempts import expire_attempt_by_id
 
     expired = 0
     for attempt_id in running_attempts_past_deadline(timezone.now()):

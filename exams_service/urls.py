@@ -15,3 +15,6 @@ urlpatterns = [
     path("api/v1/", include("exams.rest.urls")),
     path("legacy_router/", include("legacy_router.urls")),
 ]
+
+# Unknown URLs answer JSON `{"detail": "Not found."}` instead of Django's HTML page.
+handler404 = "exams.rest.errors.not_found"

@@ -33,7 +33,13 @@ LEARNING_MICROFRONTEND_URL = "http://test.learning:2000"
 EXAMS_SERVICE_URL = "http://test.exams:18740"
 JWT_AUTH = {
     **JWT_AUTH,  # noqa: F405
-    "JWT_ISSUERS": [{"ISSUER": "https://test-provider/oauth2", "AUDIENCE": "test-audience", "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256"}],
+    "JWT_ISSUERS": [
+        {
+            "ISSUER": "https://test-provider/oauth2",
+            "AUDIENCE": "test-audience",
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+        }
+    ],
     "JWT_PUBLIC_SIGNING_JWK_SET": "",
 }
 DEV_TOOLS_ENABLED = False

@@ -5,6 +5,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from exams.auth import schema  # noqa: F401 - registers the OpenAPI security scheme
 from exams.auth.tokens import InvalidToken, decode_jwt
 from exams.services.users import get_or_create_user_from_claims
 

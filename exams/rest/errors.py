@@ -3,8 +3,8 @@
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError
-from django.http import Http404
+from django.db import DatabaseError, DataError
+from django.http import Http404, JsonResponse
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -15,6 +15,8 @@ log = logging.getLogger(__name__)
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RecursionError):  # e.g. JSON nested thousands of levels deep
+        return Response({"detail": "JSON parse error - the body is nested too deeply."}, status=400)
     if isinstance(exc, ExamsError):
         return Response({"detail": exc.detail}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
@@ -22,7 +24,15 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     response = drf_exception_handler(exc, context)
+    if response is None and isinstance(exc, DataError):
+        log.warning("Database rejected a value while handling %s: %s", context.get("request"), exc)
+        return Response({"detail": "A value in the request cannot be stored."}, status=status.HTTP_400_BAD_REQUEST)
     if response is None and isinstance(exc, DatabaseError):
         log.exception("Database error while handling %s", context.get("request"))
         return Response({"detail": "The database is unavailable, try again."}, status=503, headers={"Retry-After": "5"})
     return response
+
+
+def not_found(request, exception=None):
+    """`handler404`: an unknown URL (e.g. a malformed course key in the path) answers JSON like the API does."""
+    return JsonResponse({"detail": "Not found."}, status=404)

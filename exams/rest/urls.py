@@ -30,7 +30,9 @@ urlpatterns = [
     re_path(r"^exams/attempt/?$", ExamAttemptCreateView.as_view(), name="exams-attempt"),
     re_path(r"^exams/attempt/latest/?$", LatestAttemptView.as_view(), name="exams-attempt-latest"),
     re_path(r"^exams/attempt/(?P<attempt_id>\d+)/?$", ExamAttemptView.as_view(), name="exams-attempt-detail"),
-    re_path(rf"^instructor_view/{COURSE}/attempts/?$", InstructorAttemptsListView.as_view(), name="instructor-attempts-list"),
+    re_path(
+        rf"^instructor_view/{COURSE}/attempts/?$", InstructorAttemptsListView.as_view(), name="instructor-attempts-list"
+    ),
     re_path(
         rf"^student/exam/attempt/{COURSE}/content_id/{USAGE_KEY_PATTERN}/?$",
         StudentExamAttemptView.as_view(),

@@ -82,9 +82,7 @@ def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, request
         transaction.on_commit(lambda: schedule_expiry(attempt))
 
 
-def apply_action(
-    *, attempt_id: int, action: Action, actor: Actor, requesting_user: User | None = None
-) -> ExamAttempt:
+def apply_action(*, attempt_id: int, action: Action, actor: Actor, requesting_user: User | None = None) -> ExamAttempt:
     """Lock the attempt, look (status, action, actor) up in the table, write, signal.
 
     A running attempt whose time is up is submitted first (and stays submitted even when the
@@ -102,8 +100,9 @@ def apply_action(
         if action == Action.EXPIRE and actor == Actor.SYSTEM and attempt.status in s.IN_PROGRESS and not time_up:
             return attempt  # an early timer (clock paused or extended since it was scheduled)
         if action != Action.EXPIRE and time_up:
-            _write_transition(attempt, to_status=s.SUBMITTED, action=Action.EXPIRE, actor=Actor.SYSTEM,
-                              requesting_user=None, now=now)
+            _write_transition(
+                attempt, to_status=s.SUBMITTED, action=Action.EXPIRE, actor=Actor.SYSTEM, requesting_user=None, now=now
+            )
         try:
             to_status = next_status(attempt.status, action, actor, attempt.exam.exam_type)
             if to_status == s.STARTED and attempt.status != s.STARTED:
@@ -117,8 +116,9 @@ def apply_action(
             error = exc
         else:
             if to_status != attempt.status:
-                _write_transition(attempt, to_status=to_status, action=action, actor=actor,
-                                  requesting_user=requesting_user, now=now)
+                _write_transition(
+                    attempt, to_status=to_status, action=action, actor=actor, requesting_user=requesting_user, now=now
+                )
     if error is not None:
         raise error
     return attempt
@@ -137,7 +137,8 @@ def create_attempt(*, user: User, exam_id: int, start_clock: bool) -> ExamAttemp
             _lock_user(user.pk)
             if selectors.current_attempt(user.pk, exam.pk) is not None:
                 raise exceptions.AttemptAlreadyExists(
-                    f"Cannot create attempt for exam_id={exam.pk} and user_id={user.pk} because an attempt already exists."
+                    f"Cannot create attempt for exam_id={exam.pk} and user_id={user.pk} "
+                    "because an attempt already exists."
                 )
             if selectors.is_past_due(exam, timezone.now()) and not exam.type_info.is_practice:
                 raise exceptions.AttemptOnPastDueExam(
@@ -147,8 +148,9 @@ def create_attempt(*, user: User, exam_id: int, start_clock: bool) -> ExamAttemp
             last = ExamAttempt.objects.filter(user=user, exam=exam).aggregate(n=Max("attempt_number"))["n"] or 0
             attempt = ExamAttempt.objects.create(user=user, exam=exam, attempt_number=last + 1, status=s.CREATED)
             if start_clock and exam.exam_type == "timed":
-                attempt = apply_action(attempt_id=attempt.pk, action=Action.START, actor=Actor.LEARNER,
-                                       requesting_user=user)
+                attempt = apply_action(
+                    attempt_id=attempt.pk, action=Action.START, actor=Actor.LEARNER, requesting_user=user
+                )
             return attempt
     except IntegrityError as exc:
         raise exceptions.AttemptAlreadyExists(

@@ -21,6 +21,7 @@ def bulk_add_course_staff(*, rows: Iterable[dict], batch_size: int = 200, batch_
     """Create users and roles from rows with `username,email,role,course_id`; returns roles created."""
     created = 0
     batch: list[CourseStaffRole] = []
+    seen: set[tuple[int, str, str | None]] = set()  # NULL roles are not deduplicated by the unique constraint
 
     def flush():
         nonlocal created, batch
@@ -40,8 +41,10 @@ def bulk_add_course_staff(*, rows: Iterable[dict], batch_size: int = 200, batch_
         if user is None:
             continue
         role = (row.get("role") or "").strip() or None
-        if CourseStaffRole.objects.filter(user=user, course_id=course_id, role=role).exists():
+        key = (user.pk, course_id, role)
+        if key in seen or CourseStaffRole.objects.filter(user=user, course_id=course_id, role=role).exists():
             continue
+        seen.add(key)
         batch.append(CourseStaffRole(user=user, course_id=course_id, role=role))
         if len(batch) >= batch_size:
             flush()

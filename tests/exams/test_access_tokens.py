@@ -32,17 +32,27 @@ class TestDecision:
         response = clients.of(learner).get(token_url(timed_exam))
         assert (response.status_code, response.json()) == (403, {"detail": "Exam access token not granted"})
 
-    def test_course_and_global_staff_always_granted(self, clients, course_staff, global_staff, other_course_staff, timed_exam):
+    def test_course_and_global_staff_always_granted(
+        self, clients, course_staff, global_staff, other_course_staff, timed_exam
+    ):
         for user in (course_staff, global_staff):
             assert clients.of(user).get(token_url(timed_exam)).json()["exam_access_token_expiration"] == 60
         assert clients.of(other_course_staff).get(token_url(timed_exam)).status_code == 403
 
     @pytest.mark.parametrize(
         "status,minutes_left,granted",
-        [(s.STARTED, 30, True), (s.STARTED, -1, False), (s.READY_TO_SUBMIT, 30, False), (s.CREATED, 30, False),
-         (s.SUBMITTED, 30, False), (s.VERIFIED, 30, False)],
+        [
+            (s.STARTED, 30, True),
+            (s.STARTED, -1, False),
+            (s.READY_TO_SUBMIT, 30, False),
+            (s.CREATED, 30, False),
+            (s.SUBMITTED, 30, False),
+            (s.VERIFIED, 30, False),
+        ],
     )
-    def test_before_due_date_only_a_running_started_attempt(self, clients, learner, timed_exam, status, minutes_left, granted):
+    def test_before_due_date_only_a_running_started_attempt(
+        self, clients, learner, timed_exam, status, minutes_left, granted
+    ):
         attempt_in_status(learner, timed_exam, status, minutes_left=minutes_left)
         response = clients.of(learner).get(token_url(timed_exam))
         assert (response.status_code == 200) is granted
@@ -53,8 +63,10 @@ class TestDecision:
         expiration = clients.of(learner).get(token_url(timed_exam)).json()["exam_access_token_expiration"]
         assert 25 < expiration < 31
 
-    @pytest.mark.parametrize("status,hide,granted", [(s.SUBMITTED, False, True), (s.VERIFIED, False, True),
-                                                      (s.SUBMITTED, True, False), (s.REJECTED, False, False)])
+    @pytest.mark.parametrize(
+        "status,hide,granted",
+        [(s.SUBMITTED, False, True), (s.VERIFIED, False, True), (s.SUBMITTED, True, False), (s.REJECTED, False, False)],
+    )
     def test_after_due_date_reviewable_attempts(self, clients, learner, timed_exam, status, hide, granted):
         attempt_in_status(learner, timed_exam, status)
         set_due(timed_exam, -5)
@@ -79,5 +91,9 @@ def test_token_claims_verify_with_the_published_public_key(clients, learner, tim
     public = RSAAlgorithm.from_jwk(json.dumps(keys[0]))
     claims = jwt.decode(token, public, algorithms=["RS512"])
     assert claims["lms_user_id"] == learner.lms_user_id
-    assert (claims["course_id"], claims["content_id"], claims["version"]) == (timed_exam.course_id, timed_exam.content_id, "1.2.0")
+    assert (claims["course_id"], claims["content_id"], claims["version"]) == (
+        timed_exam.course_id,
+        timed_exam.content_id,
+        "1.2.0",
+    )
     assert claims["exp"] - claims["iat"] == 60

@@ -20,7 +20,9 @@ def detail(attempt_id):
 class TestCreate:
     @pytest.mark.parametrize("start_clock", ["true", "True", True])
     def test_timed_exam_starts_with_start_clock(self, clients, learner, timed_exam, start_clock):
-        response = clients.of(learner).post(CREATE, {"exam_id": timed_exam.pk, "start_clock": start_clock}, format="json")
+        response = clients.of(learner).post(
+            CREATE, {"exam_id": timed_exam.pk, "start_clock": start_clock}, format="json"
+        )
         assert response.status_code == 200
         attempt = ExamAttempt.objects.get(pk=response.json()["exam_attempt_id"])
         assert (attempt.status, attempt.attempt_number) == (s.STARTED, 1)
@@ -38,7 +40,9 @@ class TestCreate:
         assert response.status_code == 200
 
     def test_proctored_exam_waits_for_the_proctoring_launch(self, clients, learner, proctored_exam):
-        response = clients.of(learner).post(CREATE, {"exam_id": proctored_exam.pk, "start_clock": "true"}, format="json")
+        response = clients.of(learner).post(
+            CREATE, {"exam_id": proctored_exam.pk, "start_clock": "true"}, format="json"
+        )
         assert ExamAttempt.objects.get(pk=response.json()["exam_attempt_id"]).status == s.CREATED
 
     @pytest.mark.parametrize("body", [{}, {"exam_id": "abc"}, {"exam_id": 999999}, {"exam_id": True}])
@@ -57,7 +61,8 @@ class TestCreate:
         response = clients.of(learner).post(CREATE, {"exam_id": timed_exam.pk}, format="json")
         assert response.status_code == 400
         assert response.json()["detail"] == (
-            f"Cannot create attempt for exam_id={timed_exam.pk} and user_id={learner.pk} because an attempt already exists."
+            f"Cannot create attempt for exam_id={timed_exam.pk} and user_id={learner.pk} "
+            "because an attempt already exists."
         )
 
     def test_past_due_refused_except_practice(self, clients, learner, timed_exam):
@@ -131,13 +136,16 @@ class TestUpdate:
         response = clients.of(course_staff).put(detail(attempt.pk), {"action": "submit"}, format="json")
         assert response.json() == {"detail": 'Unrecognized action "submit"'}
 
-    def test_other_user_and_other_course_staff_forbidden(self, clients, learner, other_learner, other_course_staff, proctored_exam):
+    def test_other_user_and_other_course_staff_forbidden(
+        self, clients, learner, other_learner, other_course_staff, proctored_exam
+    ):
         attempt = attempt_in_status(learner, proctored_exam, s.SUBMITTED)
         for intruder in (other_learner, other_course_staff):
             response = clients.of(intruder).put(detail(attempt.pk), {"action": "verify"}, format="json")
             assert response.status_code == 403
             assert response.json()["detail"] == (
-                f"user_id={intruder.pk} attempted to update attempt_id={attempt.pk} in course_id={proctored_exam.course_id}"
+                f"user_id={intruder.pk} attempted to update attempt_id={attempt.pk} "
+                f"in course_id={proctored_exam.course_id}"
                 " but does not have access to it. (action=verify)"
             )
 
@@ -164,7 +172,9 @@ class TestReset:
         assert (retake.attempt_number, retake.status) == (2, s.STARTED)
         assert ExamAttempt.objects.filter(user=learner, exam=timed_exam).count() == 2
 
-    def test_reset_of_a_running_attempt_frees_the_learner(self, clients, learner, global_staff, timed_exam, proctored_exam):
+    def test_reset_of_a_running_attempt_frees_the_learner(
+        self, clients, learner, global_staff, timed_exam, proctored_exam
+    ):
         running = attempt_in_status(learner, proctored_exam, s.STARTED)
         assert clients.of(global_staff).delete(detail(running.pk)).status_code == 204
         response = clients.of(learner).post(CREATE, {"exam_id": timed_exam.pk, "start_clock": "true"}, format="json")

@@ -75,9 +75,25 @@ class TestHeaderTokens:
             "garbage",
             "a.b.c",
             encode_jwt(claims(exp=1)),
-            encode_jwt(claims(), issuer={"ISSUER": "https://evil", "AUDIENCE": "test-audience", "SECRET_KEY": "x" * 40}),
-            encode_jwt(claims(), issuer={"ISSUER": "https://test-provider/oauth2", "AUDIENCE": "other", "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256"}),
-            encode_jwt(claims(), issuer={"ISSUER": "https://test-provider/oauth2", "AUDIENCE": "test-audience", "SECRET_KEY": "wrong-secret-wrong-secret-wrong-secret"}),
+            encode_jwt(
+                claims(), issuer={"ISSUER": "https://evil", "AUDIENCE": "test-audience", "SECRET_KEY": "x" * 40}
+            ),
+            encode_jwt(
+                claims(),
+                issuer={
+                    "ISSUER": "https://test-provider/oauth2",
+                    "AUDIENCE": "other",
+                    "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+                },
+            ),
+            encode_jwt(
+                claims(),
+                issuer={
+                    "ISSUER": "https://test-provider/oauth2",
+                    "AUDIENCE": "test-audience",
+                    "SECRET_KEY": "wrong-secret-wrong-secret-wrong-secret",
+                },
+            ),
             jwt.encode(claims(iss="https://test-provider/oauth2", aud="test-audience"), None, algorithm="none"),
         ],
         ids=["garbage", "not-json", "expired", "untrusted-issuer", "wrong-audience", "bad-signature", "alg-none"],

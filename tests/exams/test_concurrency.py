@@ -83,8 +83,14 @@ def test_only_one_running_attempt_per_user_across_exams(learner, timed_exam, pro
     from exams.models import Exam
 
     exams = [timed_exam] + [
-        Exam.objects.create(course_id=timed_exam.course_id, content_id=f"{timed_exam.content_id}{i}", exam_name=f"t{i}",
-                            exam_type="timed", time_limit_mins=30, is_active=True)
+        Exam.objects.create(
+            course_id=timed_exam.course_id,
+            content_id=f"{timed_exam.content_id}{i}",
+            exam_name=f"t{i}",
+            exam_type="timed",
+            time_limit_mins=30,
+            is_active=True,
+        )
         for i in range(5)
     ]
     attempts = [attempt_in_status(learner, exam, s.CREATED) for exam in exams]

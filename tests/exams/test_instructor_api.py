@@ -23,7 +23,9 @@ class TestAttemptsList:
         for role, user in auth_matrix.items():
             assert clients.of(user).get(url).status_code == expected[role], role
 
-    def test_results_with_proctored_review_and_pagination(self, clients, course_staff, learner, other_learner, proctored_exam):
+    def test_results_with_proctored_review_and_pagination(
+        self, clients, course_staff, learner, other_learner, proctored_exam
+    ):
         first = attempt_in_status(learner, proctored_exam, s.SECOND_REVIEW_REQUIRED)
         AttemptReview.objects.create(
             attempt=first,
@@ -41,10 +43,21 @@ class TestAttemptsList:
         page2 = clients.of(course_staff).get(f"{ATTEMPTS}?exam_id={proctored_exam.pk}&limit=1&offset=1").json()
         row = page2["results"][0]
         assert set(row) == {
-            "attempt_id", "attempt_status", "start_time", "end_time", "allowed_time_limit_mins",
-            "exam_type", "exam_display_name", "username", "proctored_review",
+            "attempt_id",
+            "attempt_status",
+            "start_time",
+            "end_time",
+            "allowed_time_limit_mins",
+            "exam_type",
+            "exam_display_name",
+            "username",
+            "proctored_review",
         }
-        assert (row["attempt_id"], row["username"], row["attempt_status"]) == (first.pk, "learner", s.SECOND_REVIEW_REQUIRED)
+        assert (row["attempt_id"], row["username"], row["attempt_status"]) == (
+            first.pk,
+            "learner",
+            s.SECOND_REVIEW_REQUIRED,
+        )
         assert row["proctored_review"] == {
             "submission_time": "2026-01-02T03:04:05.000000Z",
             "severity": "0.10",
@@ -73,7 +86,9 @@ class TestAllowances:
 
     def test_upsert_by_username_and_email_then_list(self, clients, course_staff, learner, timed_exam):
         staff = clients.of(course_staff)
-        response = staff.post(ALLOWANCES, [{"exam_id": timed_exam.pk, "username": "learner", "extra_time_mins": 5}], format="json")
+        response = staff.post(
+            ALLOWANCES, [{"exam_id": timed_exam.pk, "username": "learner", "extra_time_mins": 5}], format="json"
+        )
         assert (response.status_code, response.content) == (200, b"")
         staff.post(
             ALLOWANCES,
@@ -131,6 +146,9 @@ class TestAllowances:
         allowance = StudentAllowance.objects.create(user=learner, exam=timed_exam, extra_time_mins=5)
         other_course = f"/api/v1/exams/course_id/course-v1:edX+Other+2026/allowances/{allowance.pk}"
         response = clients.of(global_staff).delete(other_course)
-        assert (response.status_code, response.json()) == (404, {"detail": f"Allowance with id={allowance.pk} does not exist."})
+        assert (response.status_code, response.json()) == (
+            404,
+            {"detail": f"Allowance with id={allowance.pk} does not exist."},
+        )
         assert clients.of(course_staff).delete(f"{ALLOWANCES}/{allowance.pk}").status_code == 204
         assert clients.of(course_staff).delete(f"{ALLOWANCES}/{allowance.pk}").status_code == 404

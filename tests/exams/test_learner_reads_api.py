@@ -87,7 +87,9 @@ class TestLatest:
 @pytest.mark.django_db
 class TestStudentExam:
     def test_unknown_exam(self, clients, learner):
-        assert clients.of(learner).get(student_exam_url("block-v1:a+b+c+type@sequential+block@x")).json() == {"exam": {}}
+        assert clients.of(learner).get(student_exam_url("block-v1:a+b+c+type@sequential+block@x")).json() == {
+            "exam": {}
+        }
 
     def test_full_payload_without_attempt(self, clients, learner, proctored_exam):
         body = clients.of(learner).get(student_exam_url(CONTENT_ID) + "/").json()["exam"]

@@ -1,6 +1,6 @@
-import itertools
-
 """The endpoints the MFE polls and the instructor list run a fixed number of queries at any data size."""
+
+import itertools
 
 import pytest
 from django.db import connection
@@ -29,8 +29,12 @@ def add_noise(exam, n):
         other = make_user(f"noise_{i}")
         attempt_in_status(other, exam, s.SUBMITTED)
         Exam.objects.create(
-            course_id=COURSE_ID, content_id=f"{TIMED_CONTENT_ID}_{i}", exam_name="x", exam_type="timed",
-            time_limit_mins=5, is_active=True,
+            course_id=COURSE_ID,
+            content_id=f"{TIMED_CONTENT_ID}_{i}",
+            exam_name="x",
+            exam_type="timed",
+            time_limit_mins=5,
+            is_active=True,
         )
 
 

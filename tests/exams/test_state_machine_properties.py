@@ -52,7 +52,9 @@ def test_random_sequences_keep_every_invariant(exam_fixture, request, learner):
                     assert after.end_time is not None
             changes = [(a, b) for a, b in emitted]
             assert all(a != b for a, b in changes), "a same-status repeat emitted a signal"
-            history = list(ExamAttempt.history.filter(id=attempt.pk).order_by("history_id").values_list("status", flat=True))
+            history = list(
+                ExamAttempt.history.filter(id=attempt.pk).order_by("history_id").values_list("status", flat=True)
+            )
             distinct_runs = [status for i, status in enumerate(history) if i == 0 or history[i - 1] != status]
             assert len(changes) == len(distinct_runs) - 1
         finally:

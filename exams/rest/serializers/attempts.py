@@ -61,7 +61,9 @@ class CreateAttemptRequestSerializer(serializers.Serializer):
 
 
 class UpdateAttemptRequestSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["start", "stop", "submit", "click_download_software", "error", "verify", "reject"])
+    action = serializers.ChoiceField(
+        choices=["start", "stop", "submit", "click_download_software", "error", "verify", "reject"]
+    )
     detail = serializers.CharField(required=False, help_text="Ignored")
 
 

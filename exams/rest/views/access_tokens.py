@@ -38,6 +38,8 @@ class AccessTokenPublicKeysView(ExamsAPIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=inline_serializer("JwkSet", {"keys": serializers.ListField(child=serializers.DictField())}))
+    @extend_schema(
+        responses=inline_serializer("JwkSet", {"keys": serializers.ListField(child=serializers.DictField())})
+    )
     def get(self, request):
         return Response(public_jwk_set())

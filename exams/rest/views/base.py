@@ -19,7 +19,18 @@ class ExamsAPIView(APIView):
 def require_list(data, *, what: str = "items") -> list:
     """Reject a body that is not a JSON array."""
     if not isinstance(data, list):
-        raise ValidationError(
-            {"detail": "Invalid data", "errors": {"non_field_errors": [f"Expected a list of {what} but got type \"{type(data).__name__}\"."]}}
-        )
+        message = f'Expected a list of {what} but got type "{type(data).__name__}".'
+        raise ValidationError({"detail": "Invalid data", "errors": {"non_field_errors": [message]}})
     return data
+
+
+def invalid_list_data(serializer) -> ValidationError:
+    """`{"detail": "Invalid data", "errors": [...]}` for a ListSerializer: one entry per item, `{}` when valid.
+
+    DRF reports list errors as `{index: errors}` for failing items only; clients expect the reference's list.
+    List-level errors (e.g. `non_field_errors`) stay a dict.
+    """
+    errors = serializer.errors
+    if isinstance(errors, dict) and errors and all(isinstance(key, int) for key in errors):
+        errors = [errors.get(index, {}) for index in range(len(serializer.initial_data))]
+    return ValidationError({"detail": "Invalid data", "errors": errors})

@@ -1,12 +1,11 @@
 """`exams/course_id/{course_id}`: Studio's exam registration and the course's active exams."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from exams.auth.permissions import IsCourseStaff
 from exams.rest.serializers.exams import ExamRegistrationSerializer, ExamSerializer
-from exams.rest.views.base import ExamsAPIView, require_list
+from exams.rest.views.base import ExamsAPIView, invalid_list_data, require_list
 from exams.selectors import active_course_exams
 from exams.services.course_exams import sync_course_exams
 
@@ -22,6 +21,6 @@ class CourseExamsView(ExamsAPIView):
     def patch(self, request, course_id):
         serializer = ExamRegistrationSerializer(data=require_list(request.data))
         if not serializer.is_valid():
-            raise ValidationError({"detail": "Invalid data", "errors": serializer.errors})
+            raise invalid_list_data(serializer)
         sync_course_exams(course_id=course_id, exams=serializer.validated_data)
         return Response({})

@@ -1,7 +1,6 @@
 """Course staff views: the attempts of an exam and extra-time allowances."""
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
@@ -10,7 +9,7 @@ from exams.auth.permissions import IsCourseStaff
 from exams.models import Exam
 from exams.rest.serializers.allowances import AllowanceRequestItemSerializer, AllowanceSerializer
 from exams.rest.serializers.attempts import InstructorAttemptSerializer
-from exams.rest.views.base import ExamsAPIView, require_list
+from exams.rest.views.base import ExamsAPIView, invalid_list_data, require_list
 from exams.services.allowances import delete_allowance, upsert_allowances
 
 
@@ -40,11 +39,13 @@ class AllowancesView(ExamsAPIView):
     def get(self, request, course_id):
         return Response(AllowanceSerializer(selectors.course_allowances(course_id), many=True).data)
 
-    @extend_schema(request=AllowanceRequestItemSerializer(many=True), responses={200: OpenApiResponse(description="Saved")})
+    @extend_schema(
+        request=AllowanceRequestItemSerializer(many=True), responses={200: OpenApiResponse(description="Saved")}
+    )
     def post(self, request, course_id):
         serializer = AllowanceRequestItemSerializer(data=require_list(request.data, what="allowances"), many=True)
         if not serializer.is_valid():
-            raise ValidationError({"detail": "Invalid data", "errors": serializer.errors})
+            raise invalid_list_data(serializer)
         upsert_allowances(course_id=course_id, items=serializer.validated_data)
         return Response(status=200)
 

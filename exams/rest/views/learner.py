@@ -12,7 +12,7 @@ from exams.services.attempts import expire_if_time_up
 
 
 class StudentExamAttemptView(ExamsAPIView):
-    @extend_schema(responses=inline_serializer("StudentExam", {"exam": StudentExamSerializer()}))
+    @extend_schema(responses=inline_serializer("StudentExamResponse", {"exam": StudentExamSerializer()}))
     def get(self, request, course_id, content_id):
         exam = selectors.active_exam_by_content_id(content_id)
         if exam is None:
@@ -51,5 +51,3 @@ class OnboardingView(ExamsAPIView):
     @extend_schema(responses={404: OpenApiResponse(description="Onboarding is not supported")})
     def get(self, request, course_id):
         return HttpResponse(status=404)
-
-

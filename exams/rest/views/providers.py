@@ -1,6 +1,7 @@
 """`providers` / `provider`: the public list of proctoring providers."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -17,4 +18,7 @@ class ProctoringProvidersView(ExamsAPIView):
         responses=ProctoringProviderSerializer(many=True),
     )
     def get(self, request):
-        return Response(ProctoringProviderSerializer(providers_for_org(request.query_params.get("org")), many=True).data)
+        org = request.query_params.get("org")
+        if org is not None and ("\x00" in org or len(org) > 255):
+            raise ValidationError({"detail": "org must be an organization key."})
+        return Response(ProctoringProviderSerializer(providers_for_org(org), many=True).data)
