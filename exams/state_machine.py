@@ -35,6 +35,8 @@ class Action(StrEnum):
     REVIEW_PASSED = "review_passed"
     REVIEW_NEEDS_SECOND_LOOK = "review_needs_second_look"
     REVIEW_ERRORED = "review_errored"
+    # a live proctor (course staff on the monitoring dashboard)
+    PROCTOR_TERMINATE = "proctor_terminate"
     # timers
     EXPIRE = "expire"
 
@@ -87,6 +89,8 @@ def _rows():
     for status in REVIEWABLE:
         rows[(status, Action.VERIFY, ST)] = Rule(s.VERIFIED)
         rows[(status, Action.REJECT, ST)] = Rule(s.REJECTED)
+    for status in (s.READY_TO_START, s.STARTED, s.READY_TO_SUBMIT):
+        rows[(status, Action.PROCTOR_TERMINATE, ST)] = Rule(s.ERROR)
     for status in TOOL_REVIEWABLE:
         rows[(status, Action.REVIEW_PASSED, T)] = Rule(s.VERIFIED, PROCTORED)
         rows[(status, Action.REVIEW_NEEDS_SECOND_LOOK, T)] = Rule(s.SECOND_REVIEW_REQUIRED, PROCTORED)

@@ -49,6 +49,8 @@ submitted --end_assessment/learner--> submitted : p
 """
 for _status in ("submitted", "second_review_required", "error", "verified", "rejected", "timed_out"):
     ALLOWED += f"{_status} --verify/staff--> verified : tp\n{_status} --reject/staff--> rejected : tp\n"
+for _status in ("ready_to_start", "started", "ready_to_submit"):
+    ALLOWED += f"{_status} --proctor_terminate/staff--> error : tp\n"
 for _status in ("ready_to_start", "started", "ready_to_submit", "timed_out", "submitted"):
     ALLOWED += (
         f"{_status} --review_passed/tool--> verified : p\n"
