@@ -16,6 +16,10 @@ def register_legacy_active_attempt_lookup(lookup: Callable | None) -> None:
     _active_attempt_lookup = lookup
 
 
+def registered_legacy_active_attempt_lookup() -> Callable | None:
+    return _active_attempt_lookup
+
+
 def legacy_active_attempt(user) -> dict | None:
     """A non-empty edx-proctoring attempt body, or None (no lookup, no attempt, or any failure)."""
     if _active_attempt_lookup is None:

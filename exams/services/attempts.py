@@ -90,11 +90,11 @@ def apply_action(*, attempt_id: int, action: Action, actor: Actor, requesting_us
     """
     error = None
     with transaction.atomic():
-        if action == Action.START:
-            owner_id = ExamAttempt.objects.filter(pk=attempt_id).values_list("user_id", flat=True).first()
-            if owner_id is not None:
-                _lock_user(owner_id)
+        # Lock order everywhere: attempt row, then user row. Foreign-key checks at commit (e.g. the history
+        # row's user) take a share lock on the user row, so taking the user row first would deadlock.
         attempt = _lock_attempt(attempt_id)
+        if action == Action.START:
+            _lock_user(attempt.user_id)
         now = timezone.now()
         time_up = timers.is_time_up(attempt, now)
         if action == Action.EXPIRE and actor == Actor.SYSTEM and attempt.status in s.IN_PROGRESS and not time_up:

@@ -109,3 +109,27 @@ def test_concurrent_creates_make_one_attempt(learner, timed_exam):
     assert len(results) == 1
     assert all(isinstance(error, exceptions.AttemptAlreadyExists) for error in errors)
     assert ExamAttempt.objects.filter(user=learner).count() == 1
+
+
+def test_stop_and_start_through_the_api_never_deadlock(learner, timed_exam):
+    """Regression: `start` locked the user before the attempt while `stop` held the attempt and needed a
+    share lock on the user for the history row's foreign key at commit."""
+    from rest_framework.test import APIClient
+
+    from tests.conftest import auth_header
+
+    attempt = attempt_in_status(learner, timed_exam, s.STARTED)
+    header = auth_header(learner)
+    statuses = []
+
+    def alternate(i):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=header)
+        for n in range(6):
+            action = ("stop", "start")[(i + n) % 2]
+            response = client.put(f"/api/v1/exams/attempt/{attempt.pk}", {"action": action}, format="json")
+            statuses.append(response.status_code)
+
+    results, errors = run_concurrently(6, alternate)
+    assert errors == []
+    assert set(statuses) == {200}

@@ -32,6 +32,14 @@ def expected_attempt(attempt, exam):
     }
 
 
+@pytest.fixture
+def legacy_lookup():
+    """Install a legacy lookup for one test; restore whatever was registered (the router's) after."""
+    previous = legacy.registered_legacy_active_attempt_lookup()
+    yield legacy.register_legacy_active_attempt_lookup
+    legacy.register_legacy_active_attempt_lookup(previous)
+
+
 @pytest.mark.django_db
 class TestLatest:
     def test_running_attempt_without_content_id(self, clients, learner, timed_exam):
@@ -61,26 +69,20 @@ class TestLatest:
         attempt_in_status(learner, timed_exam, s.STARTED)
         assert clients.of(other_learner).get(f"{LATEST}?content_id={TIMED_CONTENT_ID}").json() == {}
 
-    def test_legacy_attempt_is_returned_when_nothing_runs_here(self, clients, learner, timed_exam):
+    def test_legacy_attempt_is_returned_when_nothing_runs_here(self, clients, learner, timed_exam, legacy_lookup):
         attempt_in_status(learner, timed_exam, s.SUBMITTED)
-        legacy.register_legacy_active_attempt_lookup(lambda user: {"attempt_id": 7, "use_legacy_attempt_api": True})
-        try:
-            body = clients.of(learner).get(f"{LATEST}?content_id={TIMED_CONTENT_ID}").json()
-        finally:
-            legacy.register_legacy_active_attempt_lookup(None)
+        legacy_lookup(lambda user: {"attempt_id": 7, "use_legacy_attempt_api": True})
+        body = clients.of(learner).get(f"{LATEST}?content_id={TIMED_CONTENT_ID}").json()
         assert body == {"attempt_id": 7, "use_legacy_attempt_api": True}
 
-    def test_failing_legacy_lookup_answers_from_local_data(self, clients, learner, timed_exam):
+    def test_failing_legacy_lookup_answers_from_local_data(self, clients, learner, timed_exam, legacy_lookup):
         attempt = attempt_in_status(learner, timed_exam, s.SUBMITTED)
 
         def broken(user):
             raise ConnectionError("LMS down")
 
-        legacy.register_legacy_active_attempt_lookup(broken)
-        try:
-            body = clients.of(learner).get(f"{LATEST}?content_id={TIMED_CONTENT_ID}").json()
-        finally:
-            legacy.register_legacy_active_attempt_lookup(None)
+        legacy_lookup(broken)
+        body = clients.of(learner).get(f"{LATEST}?content_id={TIMED_CONTENT_ID}").json()
         assert body["attempt_id"] == attempt.pk
 
 
