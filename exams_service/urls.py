@@ -14,3 +14,6 @@ urlpatterns = [
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("exams.rest.urls")),
 ]
+
+# --- lti: LTI 1.3 proctoring platform (docs/lti.md) ---
+urlpatterns.append(path("lti/", include("lti.urls")))
