@@ -32,6 +32,10 @@ class ToolRegistrationForm(forms.ModelForm):
             linked = ProctoringProvider.objects.filter(lti_configuration_id=str(self.instance.pk)).first()
             self.fields["provider"].initial = linked
 
+    def _post_clean(self):
+        """Fill the instance only: the model's own clean() saves as a side effect; save_registration validates."""
+        self.instance = forms.models.construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+
     def clean(self):
         data = super().clean()
         try:
