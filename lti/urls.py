@@ -4,7 +4,6 @@ Our launch gate, platform JWKS and start-assessment views are stricter replaceme
 own paths, so tools registered against edx-exams keep their URLs; its token endpoint is used as is.
 """
 
-from django.apps import apps
 from django.urls import include, path, re_path
 
 from lti import views
@@ -23,5 +22,3 @@ urlpatterns = [
     path("", include((lti_patterns, "lti"))),
     path("", include("lti_consumer.plugin.urls")),
 ]
-if apps.is_installed("lti.demo_tool"):  # settings/local.py only
-    urlpatterns.append(path("demo_tool/", include("lti.demo_tool.urls")))
