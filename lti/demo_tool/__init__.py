@@ -1,1 +1,1 @@
-"""A tiny proctoring tool for local use only (settings/local.py): real OIDC login, id_token validation, LtiStartAssessment."""
+"""A tiny local-only proctoring tool: real OIDC login, id_token validation and LtiStartAssessment."""

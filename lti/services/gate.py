@@ -48,9 +48,7 @@ def _check_request_shape(params: dict) -> None:
 
 
 def _consume_hint(value: str, user) -> LaunchHint:
-    hint = (
-        LaunchHint.objects.select_for_update().select_related("lti_configuration", "attempt").filter(hint=value).first()
-    )
+    hint = LaunchHint.objects.select_for_update().filter(hint=value).first()
     if hint is None or hint.expires_at <= timezone.now():
         raise LtiError("Unknown or expired lti_message_hint.")
     if hint.used_at is not None:
