@@ -4,10 +4,12 @@ from exams import statuses
 from exams.auth.authentication import JwtAuthentication
 from exams.auth.permissions import IsCourseStaff
 from exams.exam_types import get_exam_type
+from exams.exceptions import ExamsError
 from exams.legacy import register_legacy_active_attempt_lookup
-from exams.models import CourseExamConfiguration, ExamAttempt, User
+from exams.models import CourseExamConfiguration, Exam, ExamAttempt, ProctoringProvider, User
 from exams.rest.views.base import ExamsAPIView, require_list
 from exams.selectors import course_exam_configuration, course_uses_this_service, is_course_staff
+from exams.services.attempts import apply_action
 from exams.services.course_staff import REPLICATED_ROLES, add_course_staff_role, remove_course_staff_role
 from exams.signals import attempt_clock_changed, attempt_reset, attempt_status_changed
 from exams.state_machine import Action, Actor
@@ -17,12 +19,16 @@ __all__ = [
     "Action",
     "Actor",
     "CourseExamConfiguration",
+    "Exam",
     "ExamAttempt",
     "ExamsAPIView",
+    "ExamsError",
     "IsCourseStaff",
     "JwtAuthentication",
+    "ProctoringProvider",
     "User",
     "add_course_staff_role",
+    "apply_action",
     "attempt_clock_changed",
     "attempt_reset",
     "attempt_status_changed",

@@ -18,3 +18,6 @@ urlpatterns = [
 
 # Unknown URLs answer JSON `{"detail": "Not found."}` instead of Django's HTML page.
 handler404 = "exams.rest.errors.not_found"
+
+# --- lti: LTI 1.3 proctoring platform (docs/lti.md) ---
+urlpatterns.append(path("lti/", include("lti.urls")))

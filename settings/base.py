@@ -259,3 +259,25 @@ LEGACY_PROCTORING_CIRCUIT_FAILURES = env_int("LEGACY_PROCTORING_CIRCUIT_FAILURES
 LEGACY_PROCTORING_CIRCUIT_WINDOW_SECONDS = env_int("LEGACY_PROCTORING_CIRCUIT_WINDOW_SECONDS", 60)
 LEGACY_PROCTORING_CIRCUIT_OPEN_SECONDS = env_int("LEGACY_PROCTORING_CIRCUIT_OPEN_SECONDS", 30)
 LEGACY_PROCTORING_RETRY_AFTER_SECONDS = env_int("LEGACY_PROCTORING_RETRY_AFTER_SECONDS", 5)
+
+# --- lti: LTI 1.3 platform for IMS Proctoring Services (docs/lti.md) ------------------------------
+INSTALLED_APPS += ["lti.apps.LtiConsumerLibraryConfig", "lti"]  # the library (as app label lti_consumer), then ours
+# The issuer (`iss`) tools are registered with, and the base of every URL advertised to them. No trailing slash.
+LTI_API_BASE = env_str("LTI_API_BASE", EXAMS_SERVICE_URL).rstrip("/")
+PLATFORM_NAME = env_str("PLATFORM_NAME", "Open edX exams")
+# Read by lti_consumer at import time (same value as edx-platform).
+USAGE_ID_PATTERN = r"(?P<usage_id>(?:i4x://?[^/]+/[^/]+/[^/]+/[^@]+(?:@[^/]+)?)|(?:[^/]+))"
+LTI_LAUNCH_HINT_TTL_SECONDS = env_int("LTI_LAUNCH_HINT_TTL_SECONDS", 600)  # tool login → authentication request
+LTI_TOOL_JWT_MAX_AGE_SECONDS = env_int("LTI_TOOL_JWT_MAX_AGE_SECONDS", 3600)  # longest accepted exp - iat
+LTI_JWT_LEEWAY_SECONDS = env_int("LTI_JWT_LEEWAY_SECONDS", 30)
+LTI_PUBLISHED_KEY_COUNT = env_int("LTI_PUBLISHED_KEY_COUNT", 2)  # current signing key + previous ones in the JWKS
+LTI_TOOL_KEYSET_CACHE_SECONDS = env_int("LTI_TOOL_KEYSET_CACHE_SECONDS", 300)
+# The tool posts LtiStartAssessment back from its own site: the session cookie must be SameSite=None; Secure
+# in production (HTTPS). Lax works for local use where tool and platform share a host.
+SESSION_COOKIE_NAME = env_str("SESSION_COOKIE_NAME", "exams_sessionid")
+SESSION_COOKIE_SAMESITE = env_str("SESSION_COOKIE_SAMESITE", "None" if SESSION_COOKIE_SECURE else "Lax")
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "models.W042"]
+SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = [
+    *SPECTACULAR_SETTINGS.get("PREPROCESSING_HOOKS", []),
+    "lti.schema.exclude_lti_endpoints",
+]

@@ -17,3 +17,8 @@ from settings.keys import load_or_create_private_jwk  # noqa: E402
 
 if not EXAM_ACCESS_TOKENS["PRIVATE_JWK"]:
     EXAM_ACCESS_TOKENS["PRIVATE_JWK"] = load_or_create_private_jwk(BASE_DIR / ".local" / "access_token_jwk.json")
+
+# --- lti: the demo proctoring tool (docs/lti.md), local use only ----------------------------------
+INSTALLED_APPS += ["lti.demo_tool"]  # noqa: F405
+ROOT_URLCONF = "lti.demo_tool.local_urls"  # the service's URLs + /lti/demo_tool/
+LTI_DEMO_TOOL_KEY_PATH = BASE_DIR / ".local" / "lti_demo_tool_key.pem"

@@ -1,5 +1,6 @@
 """`manage.py load_demo_data`: the quickstart course, users and exams, then how to call the API."""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -12,6 +13,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = load_demo_data()
+        if apps.is_installed("lti.demo_tool"):  # settings/local.py: register the demo LTI tool (docs/lti.md)
+            from lti.demo_tool.setup import register_demo_tool
+
+            register_demo_tool()
         base = settings.EXAMS_SERVICE_URL.rstrip("/")
         lines = [
             "",
@@ -20,6 +25,11 @@ class Command(BaseCommand):
             f"  Admin:     {base}/admin/  (login: admin / {DEMO_ADMIN_PASSWORD})",
             f"  Health:    {base}/health/",
             f"  Course:    {DEMO_COURSE_ID}",
+            *(
+                [f"  LTI demo:  {base}/lti/demo_tool/  (proctored exam end to end)"]
+                if apps.is_installed("lti.demo_tool")
+                else []
+            ),
             "",
             "Ready-to-paste headers (valid 24 h; mint more with `manage.py mint_dev_jwt USERNAME`):",
         ]

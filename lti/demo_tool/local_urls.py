@@ -1,0 +1,7 @@
+"""ROOT_URLCONF of settings/local.py: every service route plus the demo tool under /lti/demo_tool/."""
+
+from django.urls import include, path
+
+from exams_service.urls import urlpatterns as service_patterns
+
+urlpatterns = [path("lti/demo_tool/", include("lti.demo_tool.urls")), *service_patterns]

@@ -1,0 +1,135 @@
+"""Demo tool pages. The tool keeps its OIDC state in the browser session under `demo_tool:*` keys."""
+
+import secrets
+from urllib.parse import urlencode
+
+import jwt
+import requests
+from django.contrib.auth import login
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from lti_consumer.models import LtiConfiguration
+
+from exams.api import Action, Actor, Exam, ExamAttempt, ExamsError, User, apply_action
+from exams.services.attempts import create_attempt
+from exams.services.demo_data import DEMO_PROCTORED_CONTENT_ID
+from lti.demo_tool import setup
+from lti.services.registration import vendor_values
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+LTI_AP = "https://purl.imsglobal.org/spec/lti-ap/claim/"
+
+
+def _platform():
+    provider_config = LtiConfiguration.objects.filter(lti_1p3_oidc_url=setup.tool_url("login")).first()
+    return vendor_values(provider_config) if provider_config else None
+
+
+def _attempt(user):
+    exam = Exam.objects.filter(content_id=DEMO_PROCTORED_CONTENT_ID, is_active=True).first()
+    if exam is None or user is None:
+        return exam, None
+    attempt = ExamAttempt.objects.filter(user=user, exam=exam, reset_at__isnull=True).order_by("-pk").first()
+    return exam, attempt
+
+
+def home(request):
+    learner = User.objects.filter(username="learner").first()
+    exam, attempt = _attempt(learner)
+    return render(request, "demo_tool/home.html", {"exam": exam, "attempt": attempt, "platform": _platform()})
+
+
+@require_POST
+def begin(request):
+    """Dev shortcut: log in as the demo learner, create the attempt, then the real flow starts."""
+    learner = User.objects.get(username="learner")
+    login(request, learner, backend="django.contrib.auth.backends.ModelBackend")
+    exam, attempt = _attempt(learner)
+    if attempt is None:
+        attempt = create_attempt(user=learner, exam_id=exam.pk, start_clock=False)
+    return HttpResponseRedirect(f"/lti/start_proctoring/{attempt.pk}")
+
+
+@require_POST
+def start_exam(request):
+    exam, attempt = _attempt(request.user if request.user.is_authenticated else None)
+    if attempt is not None:
+        try:
+            apply_action(attempt_id=attempt.pk, action=Action.START, actor=Actor.LEARNER, requesting_user=request.user)
+        except ExamsError as exc:
+            return HttpResponseBadRequest(exc.detail)
+    return HttpResponseRedirect("/lti/demo_tool/")
+
+
+def jwks(request):
+    return JsonResponse(setup.jwks())
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def oidc_login(request):
+    params = request.GET if request.method == "GET" else request.POST
+    platform = _platform()
+    if platform is None or params.get("iss") != platform["issuer"] or params.get("client_id") != platform["client_id"]:
+        return HttpResponseBadRequest("Unknown platform or client_id.")
+    state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    request.session["demo_tool:state"], request.session["demo_tool:nonce"] = state, nonce
+    query = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": platform["client_id"],
+        "redirect_uri": setup.tool_url("launch"),
+        "state": state,
+        "nonce": nonce,
+        "login_hint": params.get("login_hint", ""),
+        "lti_message_hint": params.get("lti_message_hint", ""),
+    }
+    return HttpResponseRedirect(f"{platform['auth_login_url']}?{urlencode(query)}")
+
+
+def _validate(id_token: str, platform: dict) -> dict:
+    kid = jwt.get_unverified_header(id_token).get("kid")
+    keys = requests.get(platform["jwks_url"], timeout=5).json()["keys"]
+    jwk = next((k for k in keys if k.get("kid") == kid), None)
+    if jwk is None:
+        raise jwt.InvalidTokenError("no platform key with this kid")
+    key = jwt.algorithms.RSAAlgorithm.from_jwk(jwk)
+    return jwt.decode(id_token, key, algorithms=["RS256"], audience=platform["client_id"], issuer=platform["issuer"])
+
+
+@csrf_exempt
+@require_POST
+def launch(request):
+    platform = _platform()
+    state = request.session.pop("demo_tool:state", None)
+    nonce = request.session.pop("demo_tool:nonce", None)
+    if platform is None or not state or request.POST.get("state") != state:
+        return HttpResponseBadRequest("State mismatch: start again from the exams service.")
+    try:
+        body = _validate(request.POST.get("id_token", ""), platform)
+    except (jwt.PyJWTError, requests.RequestException, ValueError) as exc:
+        return HttpResponseBadRequest(f"Invalid id_token: {exc}")
+    if body.get("nonce") != nonce or body.get(LTI + "deployment_id") != platform["deployment_id"]:
+        return HttpResponseBadRequest("Nonce or deployment mismatch.")
+    message_type = body.get(LTI + "message_type")
+    context = {"body": body, "message_type": message_type}
+    if message_type == "LtiStartProctoring":
+        context["start_assessment_url"] = body[LTI_AP + "start_assessment_url"]
+        context["jwt"] = setup.sign(
+            {
+                "iss": platform["client_id"],
+                "aud": platform["issuer"],
+                LTI + "message_type": "LtiStartAssessment",
+                LTI + "version": "1.3.0",
+                LTI + "deployment_id": body[LTI + "deployment_id"],
+                LTI + "resource_link": body[LTI + "resource_link"],
+                LTI_AP + "session_data": body[LTI_AP + "session_data"],
+                LTI_AP + "attempt_number": body[LTI_AP + "attempt_number"],
+                LTI_AP + "end_assessment_return": True,
+            }
+        )
+    return render(request, "demo_tool/launch.html", context)

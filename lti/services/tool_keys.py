@@ -1,0 +1,48 @@
+"""The registered tool's public key: its PEM, or a key of its JWKS picked by `kid` (cached briefly)."""
+
+import json
+
+import jwt
+import requests
+from django.conf import settings
+from django.core.cache import cache
+
+from lti.errors import LtiError
+
+
+def _fetch_jwks(url: str, *, fresh: bool) -> dict:
+    cache_key = f"lti:tool-jwks:{url}"
+    jwks = None if fresh else cache.get(cache_key)
+    if jwks is None:
+        try:
+            response = requests.get(url, timeout=5)
+            response.raise_for_status()
+            jwks = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise LtiError(f"The tool's JWKS cannot be fetched from {url}.", 400) from exc
+        cache.set(cache_key, jwks, settings.LTI_TOOL_KEYSET_CACHE_SECONDS)
+    return jwks
+
+
+def _pick(jwks: dict, kid: str | None):
+    keys = [k for k in jwks.get("keys", []) if k.get("kty") == "RSA" and k.get("use", "sig") == "sig"]
+    matching = [k for k in keys if kid and k.get("kid") == kid] or ([] if kid else keys[:1])
+    return jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(matching[0])) if matching else None
+
+
+def tool_key_for(config, kid: str | None):
+    """The key to verify a JWT of this tool; a JWKS is refetched once when `kid` is unknown (tool rotated)."""
+    if config.lti_1p3_tool_keyset_url:
+        key = _pick(_fetch_jwks(config.lti_1p3_tool_keyset_url, fresh=False), kid)
+        if key is None:
+            key = _pick(_fetch_jwks(config.lti_1p3_tool_keyset_url, fresh=True), kid)
+        if key is not None:
+            return key
+        if not config.lti_1p3_tool_public_key:
+            raise LtiError("The JWT is signed with a key the tool does not publish (unknown kid).")
+    try:
+        return jwt.algorithms.RSAAlgorithm(jwt.algorithms.RSAAlgorithm.SHA256).prepare_key(
+            config.lti_1p3_tool_public_key
+        )
+    except (ValueError, TypeError, jwt.PyJWTError) as exc:
+        raise LtiError("The tool's registered public key is not usable.") from exc

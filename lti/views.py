@@ -1,0 +1,103 @@
+"""Thin LTI views: parse, authorize, call a service, shape the response (errors are JSON `{"detail"}`)."""
+
+from django.contrib.auth import SESSION_KEY, login
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from lti_consumer.models import LtiConfiguration
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from exams.auth.authentication import JwtAuthentication
+from lti.errors import LtiError
+from lti.services import gate, keys, launches, start_assessment
+
+SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _error(exc: LtiError) -> JsonResponse:
+    return JsonResponse({"detail": exc.detail}, status=exc.status_code)
+
+
+class _LearnerRedirectView(APIView):
+    """JWT (header or cookie) or session; the JWT user is logged into a Django session for the LTI callbacks."""
+
+    authentication_classes = [JwtAuthentication, SessionAuthentication]
+
+    def redirect_to(self, request, service, **kwargs):
+        try:
+            url = service(user=request.user, **kwargs)
+        except LtiError as exc:
+            return Response({"detail": exc.detail}, status=exc.status_code)
+        if request.session.get(SESSION_KEY) != str(request.user.pk):
+            login(request._request, request.user, backend=SESSION_BACKEND)
+        return HttpResponseRedirect(url)
+
+
+class StartProctoringView(_LearnerRedirectView):
+    def get(self, request, attempt_id: int):
+        return self.redirect_to(request, launches.start_proctoring, attempt_id=attempt_id)
+
+
+class EndAssessmentView(_LearnerRedirectView):
+    def get(self, request, attempt_id: int):
+        return self.redirect_to(request, launches.end_assessment, attempt_id=attempt_id)
+
+
+class InstructorToolView(_LearnerRedirectView):
+    def get(self, request, exam_id: int):
+        return self.redirect_to(request, launches.instructor_tool, exam_id=exam_id)
+
+
+class RosterView(APIView):
+    authentication_classes = [JwtAuthentication, SessionAuthentication]
+
+    def get(self, request, exam_id: int):
+        try:
+            return Response(launches.roster(exam_id=exam_id, user=request.user))
+        except LtiError as exc:
+            return Response({"detail": exc.detail}, status=exc.status_code)
+
+
+@method_decorator([csrf_exempt, xframe_options_exempt], name="dispatch")
+class LaunchGateView(View):
+    """OIDC authentication request from the tool (GET or form POST) → auto-posting id_token form."""
+
+    def get(self, request, suffix=None):
+        return self._handle(request, request.GET)
+
+    def post(self, request, suffix=None):
+        return self._handle(request, request.POST)
+
+    def _handle(self, request, params):
+        try:
+            redirect_uri, launch_request = gate.authentication_response(params=params.dict(), user=request.user)
+        except LtiError as exc:
+            return _error(exc)
+        context = {"launch_url": redirect_uri, "launch_request": launch_request}
+        return render(request, "html/lti_1p3_launch.html", context)
+
+
+@method_decorator([csrf_exempt, xframe_options_exempt], name="dispatch")
+class StartAssessmentView(View):
+    """LtiStartAssessment: cross-site form POST of `JWT` from the tool, with the platform session cookie."""
+
+    def post(self, request):
+        try:
+            return_url = start_assessment.start_assessment(token=request.POST.get("JWT", ""), user=request.user)
+        except LtiError as exc:
+            return _error(exc)
+        return render(request, "lti/return_to_exam.html", {"return_url": return_url})
+
+
+class PlatformJwksView(View):
+    """The platform's public keys (current and previous), with `alg` and `use`."""
+
+    def get(self, request, lti_config_id):
+        if not LtiConfiguration.objects.filter(config_id=lti_config_id).exists():
+            return JsonResponse({"detail": "Unknown LTI configuration."}, status=404)
+        return JsonResponse(keys.platform_jwks())
