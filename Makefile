@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The URL printed by `make run` and advertised to the demo LTI tool follows HOST and PORT.
+export EXAMS_SERVICE_URL ?= http://$(HOST):$(PORT)
 PIP_COMPILE := $(VENV)/bin/pip-compile -q --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 
 .PHONY: help install requirements requirements-compile upgrade run migrate test quality schema clean
