@@ -13,6 +13,17 @@ from exams.state_machine import Action, Actor, TransitionNotAllowed, next_status
 
 log = logging.getLogger(__name__)
 
+# Everything a transition may change; the user and exam columns are never rewritten.
+TRANSITION_FIELDS = [
+    "status",
+    "start_time",
+    "end_time",
+    "allowed_time_limit_mins",
+    "paused_seconds",
+    "paused_at",
+    "modified",
+]
+
 
 def _lock_attempt(attempt_id: int) -> ExamAttempt:
     """Row-lock the attempt only (never its exam, which all learners share)."""
@@ -66,7 +77,7 @@ def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, request
         attempt.end_time = attempt.end_time or now
     attempt.status = to_status
     attempt._change_reason = f"{actor}:{action}"
-    attempt.save()
+    attempt.save(update_fields=TRANSITION_FIELDS)
     signals.attempt_status_changed.send(
         sender=ExamAttempt,
         attempt=attempt,
