@@ -195,7 +195,9 @@ XQUEUE_DELIVERY_BACKOFF_BASE = env_float("XQUEUE_DELIVERY_BACKOFF_BASE", 5.0)  #
 XQUEUE_DELIVERY_BACKOFF_MAX = env_float("XQUEUE_DELIVERY_BACKOFF_MAX", 600.0)  # cap of the retry delay
 XQUEUE_DELIVERY_MAX_AGE = env_int("XQUEUE_DELIVERY_MAX_AGE", 3 * 24 * 3600)  # give up after (seconds)
 XQUEUE_SWEEP_INTERVAL = env_float("XQUEUE_SWEEP_INTERVAL", 30.0)  # beat: fail expired, redeliver due
+XQUEUE_QUEUE_CACHE_SECONDS = env_float("XQUEUE_QUEUE_CACHE_SECONDS", 5.0)  # per-process cache of queue settings
 XQUEUE_CSRF_COOKIE_NAME = env_str("XQUEUE_CSRF_COOKIE_NAME", "csrftoken")  # the cookie xqueue-watcher reads
+SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")  # cached_db with Redis: faster
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "xqueue-sweep": {"task": "xqueue.tasks.sweep", "schedule": XQUEUE_SWEEP_INTERVAL},

@@ -32,3 +32,4 @@ JWT_AUTH = {
 }
 DEV_TOOLS_ENABLED = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+XQUEUE_QUEUE_CACHE_SECONDS = 0  # every test sees its own queues

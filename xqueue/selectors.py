@@ -1,5 +1,6 @@
 """Read queries of the xqueue app."""
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,9 +13,21 @@ from django.utils import timezone
 from xqueue.constants import FILE_URL_SALT
 from xqueue.models import Queue, Submission, SubmissionFile, SubmissionState
 
+_queue_cache: dict[str, tuple[float, Queue]] = {}
+
 
 def queue_by_name(name: str) -> Queue | None:
-    return Queue.objects.filter(name=name).first()
+    """The queue called `name`; cached per process for XQUEUE_QUEUE_CACHE_SECONDS (hot path of every poll)."""
+    ttl = settings.XQUEUE_QUEUE_CACHE_SECONDS
+    cached = _queue_cache.get(name)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    queue = Queue.objects.filter(name=name).first()
+    if queue is not None and ttl > 0:
+        if len(_queue_cache) > 1000:
+            _queue_cache.clear()
+        _queue_cache[name] = (time.monotonic() + ttl, queue)
+    return queue
 
 
 def queue_names() -> list[str]:

@@ -2,7 +2,6 @@
 
 import json
 
-from django.db import transaction
 from django.utils import timezone
 
 from xqueue.exceptions import (
@@ -47,19 +46,19 @@ def record_result(*, header: str | None, body: str | None) -> bool:
     submission_id, key = parse_grader_header(header)
     reply = _validate_reply(body)
     now = timezone.now()
-    with transaction.atomic():
-        accepted = Submission.objects.filter(pk=submission_id, state=SubmissionState.PENDING, pull_key=key).update(
-            state=SubmissionState.GRADED,
-            grader_reply=reply,
-            finished_at=now,
-            delivery_state=DeliveryState.PENDING,
-            delivery_due_at=now,
-            delivery_attempts=0,
-        )
-        if accepted:
-            schedule_delivery(submission_id=submission_id, expected_attempts=0)
-            return True
-        current = Submission.objects.filter(pk=submission_id).values_list("state", "pull_key", "grader_reply").first()
+    # One conditional UPDATE is the whole transaction: it decides the winner atomically on every database.
+    accepted = Submission.objects.filter(pk=submission_id, state=SubmissionState.PENDING, pull_key=key).update(
+        state=SubmissionState.GRADED,
+        grader_reply=reply,
+        finished_at=now,
+        delivery_state=DeliveryState.PENDING,
+        delivery_due_at=now,
+        delivery_attempts=0,
+    )
+    if accepted:
+        schedule_delivery(submission_id=submission_id, expected_attempts=0)
+        return True
+    current = Submission.objects.filter(pk=submission_id).values_list("state", "pull_key", "grader_reply").first()
     if current is None:
         raise SubmissionNotFound()
     state, current_key, recorded_reply = current
