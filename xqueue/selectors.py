@@ -18,6 +18,8 @@ _queue_cache: dict[str, tuple[float, Queue]] = {}
 
 def queue_by_name(name: str) -> Queue | None:
     """The queue called `name`; cached per process for XQUEUE_QUEUE_CACHE_SECONDS (hot path of every poll)."""
+    if "\x00" in name:
+        return None
     ttl = settings.XQUEUE_QUEUE_CACHE_SECONDS
     cached = _queue_cache.get(name)
     if cached and cached[0] > time.monotonic():

@@ -30,6 +30,7 @@ def test_get_submission_payload_is_a_json_string_of_three_strings(grader, lms, q
         ({}, "'get_submission' must provide parameter 'queue_name'"),
         ({"queue_name": ""}, "'get_submission' must provide parameter 'queue_name'"),
         ({"queue_name": "nope"}, "Queue 'nope' not found"),
+        ({"queue_name": "nul\x00"}, "Queue 'nul\x00' not found"),
         ({"queue_name": QUEUE}, f"Queue '{QUEUE}' is empty"),
     ],
 )
@@ -111,6 +112,13 @@ def test_wrong_key_is_refused_with_http_200(grader, lms, queue):
     header = json.loads(pull(grader)["xqueue_header"])
     forged = json.dumps({**header, "submission_key": "0" * 32})
     assert put_result(grader, forged, GOOD_RESULT) == {"return_code": 1, "content": "Incorrect key for submission"}
+    assert Submission.objects.get().state == SubmissionState.PENDING
+
+
+def test_empty_key_never_matches_a_submission_that_was_not_handed_out(grader, lms, queue):
+    submit(lms)
+    header = json.dumps({"submission_id": Submission.objects.get().id, "submission_key": ""})
+    assert put_result(grader, header, GOOD_RESULT) == {"return_code": 1, "content": "Incorrect key for submission"}
     assert Submission.objects.get().state == SubmissionState.PENDING
 
 

@@ -36,6 +36,8 @@ def test_submit_must_be_post(lms, queue):
         {"xqueue_header": json.dumps({"lms_callback_url": "http://x/", "queue_name": QUEUE}), "xqueue_body": "{}"},
         {"xqueue_header": json.dumps({"lms_callback_url": "http://x/", "lms_key": "k"}), "xqueue_body": "{}"},
         {"xqueue_header": json.dumps({"lms_callback_url": 5, "lms_key": "k", "queue_name": QUEUE}), "xqueue_body": ""},
+        {"xqueue_header": json.dumps({"lms_callback_url": "http://x/\x00", "lms_key": "k", "queue_name": QUEUE})},
+        {"xqueue_header": lms_header(), "xqueue_body": "nul \x00 byte"},
     ],
 )
 def test_submit_with_invalid_format(lms, queue, data):
@@ -47,6 +49,7 @@ def test_submit_with_invalid_format(lms, queue, data):
 
 def test_submit_to_unknown_queue(lms, queue):
     assert submit(lms, lms_header(queue_name="nope")) == {"return_code": 1, "content": "Queue 'nope' not found"}
+    assert submit(lms, lms_header(queue_name="a\x00b"))["return_code"] == 1
 
 
 def test_resubmission_supersedes_the_pending_one(lms, queue):

@@ -45,6 +45,8 @@ def record_result(*, header: str | None, body: str | None) -> bool:
     """
     submission_id, key = parse_grader_header(header)
     reply = _validate_reply(body)
+    if not key:
+        raise IncorrectKey()  # never-pulled and requeued submissions have an empty key
     now = timezone.now()
     # One conditional UPDATE is the whole transaction: it decides the winner atomically on every database.
     accepted = Submission.objects.filter(pk=submission_id, state=SubmissionState.PENDING, pull_key=key).update(

@@ -31,6 +31,8 @@ def parse_lms_header(header: str | None) -> dict:
         raise InvalidSubmitFormat()
     if not isinstance(parsed["lms_callback_url"], str) or not parsed["lms_callback_url"]:
         raise InvalidSubmitFormat()
+    if "\x00" in json.dumps(parsed, ensure_ascii=False):
+        raise InvalidSubmitFormat()  # NUL cannot be stored in PostgreSQL text
     return parsed
 
 
@@ -42,7 +44,7 @@ def _store_files(*, queue_name: str, files: Iterable[tuple[str, UploadedFile]]) 
             if upload.size is not None and upload.size > settings.XQUEUE_MAX_FILE_SIZE:
                 raise FileTooLarge()
             path = storage.save(f"xqueue/{queue_name}/{uuid.uuid4().hex}", upload)
-            stored.append(SubmissionFile(name=name[:255], path=path, size=upload.size or 0))
+            stored.append(SubmissionFile(name=name.replace("\x00", "")[:255], path=path, size=upload.size or 0))
     except Exception:
         for file in stored:
             storage.delete(file.path)
@@ -54,7 +56,7 @@ def submit(
     *, header: str | None, body: str | None, files: Iterable[tuple[str, UploadedFile]] = (), requester: str = ""
 ) -> int:
     """Queue an LMS submission; supersede the learner's pending one; return the queue length after it."""
-    if body is None:
+    if body is None or "\x00" in body:
         raise InvalidSubmitFormat()
     parsed = parse_lms_header(header)
     queue_name = str(parsed["queue_name"])
