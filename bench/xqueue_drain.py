@@ -46,23 +46,24 @@ def watcher_session(base: str, username: str) -> requests.Session:
     return session
 
 
-def grader_process(base: str, start_at: float, out) -> None:
-    handed_out, errors = [], 0
+def grader_process(base: str, barrier, out) -> None:
+    handed_out, errors, started = [], 0, time.time()
     try:
         session = watcher_session(base, "bench-grader")
-        time.sleep(max(0.0, start_at - time.time()))
+        barrier.wait()  # every grader is logged in before the clock starts
+        started = time.time()
         errors += grade_until_empty(base, session, handed_out)
     except Exception as exc:  # noqa: BLE001 - reported, and the run is marked as failed
         print(f"grader crashed: {exc!r}", file=sys.stderr, flush=True)
         errors += 1
-    out.put((handed_out, errors, time.time()))
+    out.put((handed_out, errors, started, time.time()))
 
 
 def grade_until_empty(base: str, session: requests.Session, handed_out: list) -> int:
     errors = 0
     while True:
         response = session.get(
-            f"{base}/xqueue/get_submission/", params={"queue_name": QUEUE}, allow_redirects=False, timeout=10
+            f"{base}/xqueue/get_submission/", params={"queue_name": QUEUE}, allow_redirects=False, timeout=30
         )
         reply = response.json()
         if reply["return_code"] != 0:
@@ -76,7 +77,7 @@ def grade_until_empty(base: str, session: requests.Session, handed_out: list) ->
             f"{base}/xqueue/put_result/",
             data={"xqueue_header": header, "xqueue_body": RESULT},
             allow_redirects=False,
-            timeout=10,
+            timeout=30,
         )
         if response.status_code != 200 or response.json()["return_code"] != 0:
             errors += 1
@@ -127,15 +128,15 @@ def bulk_load(database_url: str, count: int) -> None:
 
 def drain(base: str, graders: int) -> dict:
     out = multiprocessing.Queue()
-    start_at = time.time() + 2.0  # every grader logged in before the clock starts
-    procs = [multiprocessing.Process(target=grader_process, args=(base, start_at, out)) for _ in range(graders)]
+    barrier = multiprocessing.Barrier(graders)
+    procs = [multiprocessing.Process(target=grader_process, args=(base, barrier, out)) for _ in range(graders)]
     for proc in procs:
         proc.start()
-    results = [out.get(timeout=600) for _ in procs]
+    results = [out.get(timeout=1200) for _ in procs]
     for proc in procs:
         proc.join()
-    handed_out = [sid for ids, _errors, _end in results for sid in ids]
-    elapsed = max(end for _ids, _errors, end in results) - start_at
+    handed_out = [sid for ids, *_ in results for sid in ids]
+    elapsed = max(end for *_, end in results) - min(start for *_, start, _end in results)
     counts = Counter(handed_out)
     return {
         "graders": graders,
@@ -143,7 +144,7 @@ def drain(base: str, graders: int) -> dict:
         "seconds": round(elapsed, 2),
         "per_second": round(len(counts) / elapsed, 1),
         "duplicate_handouts": sum(n - 1 for n in counts.values()),
-        "errors": sum(errors for _ids, errors, _end in results),
+        "errors": sum(errors for _ids, errors, *_ in results),
     }
 
 
