@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from settings.env import env_bool, env_int, env_json, env_list, env_str
+from settings.env import env_bool, env_float, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "exams",
+    "xqueue",
 ]
 
 MIDDLEWARE = [
@@ -242,7 +243,6 @@ CELERY_BEAT_SCHEDULE["publish-pending-exam-events"] = {
 }
 
 # --- Legacy router: forwarding of edx-proctoring courses to the LMS (docs/legacy_router.md) ------
-from settings.env import env_float  # noqa: E402
 
 INSTALLED_APPS += ["legacy_router"]
 MIDDLEWARE += ["legacy_router.middleware.LegacyRouterMiddleware"]  # keep LAST: it routes after auth middleware
@@ -281,3 +281,24 @@ SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = [
     *SPECTACULAR_SETTINGS.get("PREPROCESSING_HOOKS", []),
     "lti.schema.exclude_lti_endpoints",
 ]
+# --- XQueue-compatible grader API (docs/xqueue.md) -------------------------------------------------
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
+XQUEUE_DEFAULT_VISIBILITY_TIMEOUT = env_int("XQUEUE_DEFAULT_VISIBILITY_TIMEOUT", 300)  # seconds, per new queue
+XQUEUE_DEFAULT_MAX_ATTEMPTS = env_int("XQUEUE_DEFAULT_MAX_ATTEMPTS", 5)  # hand-outs, per new queue
+XQUEUE_STORAGE_ALIAS = env_str("XQUEUE_STORAGE_ALIAS", "default")  # key of STORAGES for uploaded files
+XQUEUE_PUBLIC_URL = env_str("XQUEUE_PUBLIC_URL", "")  # base of file URLs; "" = the host graders called
+XQUEUE_FILE_URL_MAX_AGE = env_int("XQUEUE_FILE_URL_MAX_AGE", 7 * 24 * 3600)  # seconds a file URL stays valid
+XQUEUE_MAX_FILE_SIZE = env_int("XQUEUE_MAX_FILE_SIZE", 4 * 1024 * 1024)  # bytes per uploaded file
+XQUEUE_LMS_TIMEOUT = env_float("XQUEUE_LMS_TIMEOUT", 5.0)  # seconds per callback POST
+XQUEUE_LMS_BASIC_AUTH = env_list("XQUEUE_LMS_BASIC_AUTH", [])  # "user,password" for the LMS callback
+XQUEUE_DELIVERY_BACKOFF_BASE = env_float("XQUEUE_DELIVERY_BACKOFF_BASE", 5.0)  # first retry delay, doubles
+XQUEUE_DELIVERY_BACKOFF_MAX = env_float("XQUEUE_DELIVERY_BACKOFF_MAX", 600.0)  # cap of the retry delay
+XQUEUE_DELIVERY_MAX_AGE = env_int("XQUEUE_DELIVERY_MAX_AGE", 3 * 24 * 3600)  # give up after (seconds)
+XQUEUE_SWEEP_INTERVAL = env_float("XQUEUE_SWEEP_INTERVAL", 30.0)  # beat: fail expired, redeliver due
+XQUEUE_QUEUE_CACHE_SECONDS = env_float("XQUEUE_QUEUE_CACHE_SECONDS", 5.0)  # per-process cache of queue settings
+XQUEUE_CSRF_COOKIE_NAME = env_str("XQUEUE_CSRF_COOKIE_NAME", "csrftoken")  # the cookie xqueue-watcher reads
+SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")  # cached_db with Redis: faster
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "xqueue-sweep": {"task": "xqueue.tasks.sweep", "schedule": XQUEUE_SWEEP_INTERVAL},
+}

@@ -1,0 +1,102 @@
+"""Many graders claiming at once never receive the same submission (PostgreSQL and MariaDB only)."""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection, connections
+
+from xqueue import services
+from xqueue.models import Submission, SubmissionState
+from xqueue.services import handout
+
+pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+
+THREADS = 12
+SUBMISSIONS = 150
+
+
+@pytest.fixture(autouse=True)
+def _row_lock_database(db):
+    if connection.vendor not in ("postgresql", "mysql"):
+        pytest.skip("row locks need PostgreSQL or MariaDB (SQLite runs the conditional-update path elsewhere)")
+
+
+def _load(queue, count: int) -> None:
+    Submission.objects.bulk_create(
+        Submission(queue=queue, lms_header="{}", lms_body=str(n), lms_callback_url=f"u{n}", callback_digest=f"{n}")
+        for n in range(count)
+    )
+
+
+def _drain_concurrently(claim) -> list[int]:
+    handed_out: list[int] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(THREADS)
+
+    def grader(number: int) -> None:
+        try:
+            barrier.wait()
+            while (item := claim(f"grader-{number}")) is not None:
+                with lock:
+                    handed_out.append(item.submission_id)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=grader, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return handed_out
+
+
+def _assert_each_handed_out_once(handed_out: list[int]) -> None:
+    duplicates = {sid: n for sid, n in Counter(handed_out).items() if n > 1}
+    assert duplicates == {}
+    assert len(handed_out) == SUBMISSIONS
+    assert set(Submission.objects.values_list("attempts", flat=True)) == {1}
+    assert Submission.objects.filter(state=SubmissionState.PENDING).count() == SUBMISSIONS
+
+
+def test_skip_locked_claims_hand_out_each_submission_once():
+    assert connection.features.has_select_for_update_skip_locked
+    queue = services.ensure_queue(name="race", visibility_timeout=600, max_attempts=3)
+    _load(queue, SUBMISSIONS)
+    handed_out = _drain_concurrently(lambda grader: services.claim_next(queue=queue, grader=grader))
+    _assert_each_handed_out_once(handed_out)
+    assert len({g for g in Submission.objects.values_list("grader", flat=True)}) > 1  # really concurrent
+
+
+def test_conditional_update_claims_hand_out_each_submission_once():
+    """The path SQLite uses, raced on a real database with real concurrency."""
+    queue = services.ensure_queue(name="race-cas", visibility_timeout=600, max_attempts=3)
+    _load(queue, SUBMISSIONS)
+    handed_out = _drain_concurrently(lambda grader: handout._claim_with_conditional_update(queue=queue, grader=grader))
+    _assert_each_handed_out_once(handed_out)
+
+
+def test_concurrent_results_for_one_submission_are_accepted_once():
+    queue = services.ensure_queue(name="race-result", visibility_timeout=600, max_attempts=3)
+    _load(queue, 1)
+    item = services.claim_next(queue=queue, grader="g")
+    header = f'{{"submission_id": {item.submission_id}, "submission_key": "{item.key}"}}'
+    outcomes: list = []
+    barrier = threading.Barrier(THREADS)
+
+    def post(number: int) -> None:
+        try:
+            barrier.wait()
+            outcomes.append(services.record_result(header=header, body=f'{{"score": {number}}}'))
+        except Exception as exc:  # noqa: BLE001 - the assertion below names what went wrong
+            outcomes.append(type(exc).__name__)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes.count(True) == 1
+    assert Counter(outcomes)["ResultAlreadyRecorded"] == THREADS - 1

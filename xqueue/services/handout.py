@@ -1,0 +1,136 @@
+"""Handing submissions to graders: FIFO, one grader at a time, visibility timeout, attempt cap."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from xqueue.constants import FAILURE_REPLY
+from xqueue.models import DeliveryState, Queue, Submission, SubmissionState
+from xqueue.services.delivery import schedule_delivery
+
+CANDIDATES_PER_ROUND = 8
+MAX_ROUNDS = 20
+
+
+@dataclass(frozen=True)
+class Handout:
+    submission_id: int
+    key: str
+    lms_body: str
+    has_files: bool
+
+
+def _eligible(queue: Queue, now):
+    return Submission.objects.filter(queue=queue, state=SubmissionState.PENDING, visible_at__lte=now).order_by(
+        "arrival_time", "id"
+    )
+
+
+def _fail_exhausted(*, submission_id: int, attempts: int, now) -> bool:
+    """Fail a timed-out submission that used all its attempts (compare-and-set on attempts)."""
+    failed = Submission.objects.filter(
+        pk=submission_id, state=SubmissionState.PENDING, visible_at__lte=now, attempts=attempts
+    ).update(
+        state=SubmissionState.FAILED,
+        finished_at=now,
+        failure_reason=f"no result after {attempts} hand-outs",
+        grader_reply=FAILURE_REPLY,
+        delivery_state=DeliveryState.PENDING,
+        delivery_due_at=now,
+        delivery_attempts=0,
+    )
+    if failed:
+        schedule_delivery(submission_id=submission_id, expected_attempts=0)
+    return bool(failed)
+
+
+def _take(*, queue: Queue, submission_id: int, attempts: int, grader: str, now) -> str | None:
+    """Compare-and-set claim: rotate the key and restart the visibility timeout; None if someone was faster."""
+    key = secrets.token_hex(16)
+    claimed = Submission.objects.filter(
+        pk=submission_id, state=SubmissionState.PENDING, visible_at__lte=now, attempts=attempts
+    ).update(
+        pull_key=key,
+        pulled_at=now,
+        visible_at=now + timedelta(seconds=queue.visibility_timeout),
+        attempts=F("attempts") + 1,
+        grader=grader[:150],
+    )
+    return key if claimed else None
+
+
+def _claim_with_row_locks(*, queue: Queue, grader: str) -> Handout | None:
+    for _ in range(MAX_ROUNDS):
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # A claim lost in a database crash only means the submission is handed out again, so it need
+                # not wait for the WAL flush; results (put_result) keep full durability.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            now = timezone.now()
+            row = (
+                _eligible(queue, now)
+                .select_for_update(skip_locked=True)
+                .values_list("id", "attempts", "lms_body", "has_files")
+                .first()
+            )
+            if row is None:
+                return None
+            submission_id, attempts, lms_body, has_files = row
+            if attempts >= queue.max_attempts:
+                _fail_exhausted(submission_id=submission_id, attempts=attempts, now=now)
+                continue
+            key = _take(queue=queue, submission_id=submission_id, attempts=attempts, grader=grader, now=now)
+            if key:
+                return Handout(submission_id, key, lms_body, has_files)
+    return None
+
+
+def _claim_with_conditional_update(*, queue: Queue, grader: str) -> Handout | None:
+    for _ in range(MAX_ROUNDS):
+        now = timezone.now()
+        candidates = list(_eligible(queue, now).values_list("id", "attempts")[:CANDIDATES_PER_ROUND])
+        if not candidates:
+            return None
+        for submission_id, attempts in candidates:
+            with transaction.atomic():
+                if attempts >= queue.max_attempts:
+                    _fail_exhausted(submission_id=submission_id, attempts=attempts, now=now)
+                    continue
+                key = _take(queue=queue, submission_id=submission_id, attempts=attempts, grader=grader, now=now)
+                if key:
+                    lms_body, has_files = Submission.objects.values_list("lms_body", "has_files").get(pk=submission_id)
+                    return Handout(submission_id, key, lms_body, has_files)
+    return None
+
+
+def claim_next(*, queue: Queue, grader: str) -> Handout | None:
+    """Hand the oldest visible submission of `queue` to `grader`, or None when there is nothing to grade.
+
+    PostgreSQL and MariaDB lock the candidate row with SKIP LOCKED so concurrent graders pass each other;
+    elsewhere an atomic conditional update on the attempt counter decides who wins.
+    """
+    if connection.features.has_select_for_update_skip_locked:
+        return _claim_with_row_locks(queue=queue, grader=grader)
+    return _claim_with_conditional_update(queue=queue, grader=grader)
+
+
+def fail_exhausted_submissions(*, limit: int = 500) -> int:
+    """Fail timed-out submissions that used all their attempts, so learners stop waiting; returns the count."""
+    now = timezone.now()
+    rows = (
+        Submission.objects.filter(
+            state=SubmissionState.PENDING, visible_at__lte=now, attempts__gte=F("queue__max_attempts")
+        )
+        .order_by("visible_at")
+        .values_list("id", "attempts")[:limit]
+    )
+    failed = 0
+    for submission_id, attempts in list(rows):
+        with transaction.atomic():
+            failed += _fail_exhausted(submission_id=submission_id, attempts=attempts, now=now)
+    return failed
