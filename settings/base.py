@@ -281,3 +281,6 @@ SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = [
     *SPECTACULAR_SETTINGS.get("PREPROCESSING_HOOKS", []),
     "lti.schema.exclude_lti_endpoints",
 ]
+
+# --- acs: Assessment Control Service, POST /lti/<lti_config_id>/acs (docs/acs.md) -----------------------------
+INSTALLED_APPS += ["acs"]
