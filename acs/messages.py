@@ -15,6 +15,8 @@ from lti.api import ACS_ACTIONS
 TERMINATE, FLAG, PAUSE, RESUME, UPDATE = "terminate", "flag", "pause", "resume", "update"
 MEDIA_TYPES = ("application/json", "application/vnd.ims.lti-ap.v1.control+json")
 MAX_EXTRA_TIME_SECONDS = 7 * 24 * 3600
+MAX_INT = 2**31 - 1
+MAX_DEPTH = 20
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,15 @@ def _integer(field: str, value) -> int:
 def _incident_time(value) -> datetime:
     if value is None or value == "":
         raise _bad("incident_time", "this field is required.")
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        if parsed is not None:
+            parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
+        parsed = None
     if parsed is None:
         raise _bad("incident_time", "must be an ISO 8601 date-time.")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed
 
 
 def _severity(value, required: bool) -> Decimal | None:
@@ -130,6 +137,35 @@ def fingerprint_of(body: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
+def _check_structure(body) -> None:
+    """Depth at most MAX_DEPTH; no NUL in any string (PostgreSQL's jsonb and text refuse it)."""
+    depth, level = 0, [body]
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise AcsError(f"The request body JSON is nested more than {MAX_DEPTH} levels deep.", 400)
+        if any(isinstance(item, str) and "\x00" in item for item in level):
+            raise AcsError("The request body must not contain NUL characters.", 400)
+        children = []
+        for item in level:
+            if isinstance(item, dict):
+                children.extend(item.keys())
+                children.extend(item.values())
+            elif isinstance(item, list):
+                children.extend(item)
+        level = children
+
+
+def parse_json(raw: bytes):
+    """The JSON value of a request body; 400 for invalid, too deeply nested or NUL-carrying JSON."""
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise AcsError("The request body is not valid JSON (or is nested too deeply).", 400) from exc
+    _check_structure(body)
+    return body
+
+
 def parse_control_request(body) -> ControlRequest:
     if not isinstance(body, dict):
         raise AcsError("The request body must be a JSON object.", 400)
@@ -140,6 +176,8 @@ def parse_control_request(body) -> ControlRequest:
     if body.get("attempt_number") is None:
         raise _bad("attempt_number", "this field is required.")
     attempt_number = _integer("attempt_number", body["attempt_number"])
+    if not 1 <= attempt_number <= MAX_INT:
+        raise _bad("attempt_number", "must be a positive integer.")
     action = _string("action", body.get("action"))
     if action not in ACS_ACTIONS:
         raise _bad("action", f"must be one of {', '.join(ACS_ACTIONS)}.")

@@ -1,7 +1,6 @@
 """`POST /lti/<lti_config_id>/acs`: authorize the tool's bearer token, parse, call the service, answer in the
 media type the tool sent (JSON or `application/vnd.ims.lti-ap.v1.control+json`). Errors are 4xx `{"detail"}`."""
 
-import json
 import logging
 
 from django.http import JsonResponse
@@ -11,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from acs import services
 from acs.errors import AcsError
-from acs.messages import MEDIA_TYPES, parse_control_request
+from acs.messages import MEDIA_TYPES, parse_control_request, parse_json
 from lti.api import ACS_SCOPE, AccessTokenError, authorize_tool
 
 log = logging.getLogger(__name__)
@@ -34,11 +33,7 @@ class AssessmentControlView(View):
             )
             if media_type not in MEDIA_TYPES:
                 raise AcsError(f"Unsupported media type {media_type!r}: send one of {', '.join(MEDIA_TYPES)}.", 415)
-            try:
-                body = json.loads(request.body or b"null")
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise AcsError("The request body is not valid JSON.", 400) from exc
-            control = parse_control_request(body)
+            control = parse_control_request(parse_json(request.body))
             answer = services.handle_control_request(lti_config_id=lti_config_id, control=control)
         except AccessTokenError as exc:
             response = JsonResponse({"detail": exc.detail}, status=exc.status_code, content_type=answer_type)

@@ -37,10 +37,15 @@ def assert_nothing_changed(attempt, status="started"):
         ("flag", {"attempt_number": "one"}, "attempt_number"),
         ("flag", {"attempt_number": 1.5}, "attempt_number"),
         ("flag", {"attempt_number": True}, "attempt_number"),
+        ("flag", {"attempt_number": 0}, "attempt_number"),
+        ("flag", {"attempt_number": 10**30}, "attempt_number"),
         ("flag", {"action": None}, "action"),
         ("dance", {}, "action"),
         ("flag", {"incident_time": None}, "incident_time"),
         ("flag", {"incident_time": "yesterday"}, "incident_time"),
+        ("flag", {"incident_time": "2026-13-45T10:00:00Z"}, "incident_time"),
+        ("flag", {"incident_time": "0001-01-01T00:00:00+05:00"}, "incident_time"),
+        ("flag", {"incident_time": 1777777777}, "incident_time"),
         ("flag", {"incident_severity": "high"}, "incident_severity"),
         ("flag", {"incident_severity": 1.5}, "incident_severity"),
         ("flag", {"incident_severity": -0.1}, "incident_severity"),
@@ -75,6 +80,20 @@ def test_body_that_is_not_a_json_object_is_400(acs_tool, token, started_attempt,
     assert response.status_code == 400
     assert "JSON" in response.json()["detail"]
     assert_nothing_changed(started_attempt)
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ('{"a": ' * 5000 + "1" + "}" * 5000, "nested"),
+        ('{"extra": ' + "[" * 30 + "]" * 30 + "}", "nested"),
+        ('{"reason_msg": "bad\\u0000byte"}', "NUL"),
+    ],
+)
+def test_hostile_json_is_400(acs_tool, token, started_attempt, raw, message):
+    response = acs_tool.post(None, token=token, raw=raw.encode())
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
 
 
 @pytest.mark.parametrize("media_type", ["text/plain", "application/x-www-form-urlencoded", ""])
