@@ -6,18 +6,22 @@ from exams.auth.permissions import IsCourseStaff
 from exams.exam_types import get_exam_type
 from exams.exceptions import ExamsError
 from exams.legacy import register_legacy_active_attempt_lookup
-from exams.models import CourseExamConfiguration, Exam, ExamAttempt, ProctoringProvider, User
+from exams.models import AttemptReview, CourseExamConfiguration, Exam, ExamAttempt, ProctoringProvider, User
 from exams.rest.views.base import ExamsAPIView, require_list
 from exams.selectors import course_exam_configuration, course_uses_this_service, is_course_staff
+from exams.services.attempt_clock import add_extra_time, set_clock_paused
 from exams.services.attempts import apply_action
 from exams.services.course_staff import REPLICATED_ROLES, add_course_staff_role, remove_course_staff_role
+from exams.services.reviews import find_review, has_review, record_review
 from exams.signals import attempt_clock_changed, attempt_reset, attempt_status_changed
-from exams.state_machine import Action, Actor
+from exams.state_machine import TOOL_REVIEWABLE, Action, Actor
 
 __all__ = [
     "REPLICATED_ROLES",
+    "TOOL_REVIEWABLE",
     "Action",
     "Actor",
+    "AttemptReview",
     "CourseExamConfiguration",
     "Exam",
     "ExamAttempt",
@@ -28,16 +32,21 @@ __all__ = [
     "ProctoringProvider",
     "User",
     "add_course_staff_role",
+    "add_extra_time",
     "apply_action",
     "attempt_clock_changed",
     "attempt_reset",
     "attempt_status_changed",
     "course_exam_configuration",
     "course_uses_this_service",
+    "find_review",
     "get_exam_type",
+    "has_review",
     "is_course_staff",
+    "record_review",
     "register_legacy_active_attempt_lookup",
     "remove_course_staff_role",
     "require_list",
+    "set_clock_paused",
     "statuses",
 ]

@@ -22,3 +22,6 @@ handler404 = "exams.rest.errors.not_found"
 
 # --- lti: LTI 1.3 proctoring platform (docs/lti.md) ---
 urlpatterns.append(path("lti/", include("lti.urls")))
+
+# --- acs: Assessment Control Service, POST /lti/<lti_config_id>/acs (docs/acs.md) ---
+urlpatterns.append(path("lti/", include("acs.urls")))

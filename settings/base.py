@@ -302,3 +302,6 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "xqueue-sweep": {"task": "xqueue.tasks.sweep", "schedule": XQUEUE_SWEEP_INTERVAL},
 }
+
+# --- acs: Assessment Control Service, POST /lti/<lti_config_id>/acs (docs/acs.md) -----------------------------
+INSTALLED_APPS += ["acs"]
