@@ -10,4 +10,6 @@ ROOT_URLCONF = "bench.urls"
 LOGGING["root"]["level"] = "ERROR"
 LOGGING["loggers"]["django.request"] = {"level": "ERROR"}
 EXAM_ACCESS_TOKENS = {**EXAM_ACCESS_TOKENS, "PRIVATE_JWK": new_private_jwk()}  # noqa: F405
-CELERY_TASK_ALWAYS_EAGER = True
+# Like production: tasks are published to a broker (nobody consumes them during the run).
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BROKER_URL = "redis://127.0.0.1:6379/14"

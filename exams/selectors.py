@@ -72,16 +72,15 @@ def running_attempts_past_deadline(now) -> list[int]:
 
 def latest_attempt_for_content(user_id: int, content_id: str):
     """(exam exists, the user's current attempt on the active exam at content_id)."""
-    attempt = (
-        current_attempts()
-        .filter(user_id=user_id, exam__content_id=content_id, exam__is_active=True)
-        .select_related("exam")
-        .order_by("-created", "-id")
-        .first()
-    )
+    from exams.exam_cache import active_exam_for_content
+
+    exam = active_exam_for_content(content_id)
+    if exam is None:
+        return False, None
+    attempt = current_attempts().filter(user_id=user_id, exam_id=exam.pk).order_by("-attempt_number").first()
     if attempt is not None:
-        return True, attempt
-    return Exam.objects.filter(content_id=content_id, is_active=True).exists(), None
+        attempt.exam = exam
+    return True, attempt
 
 
 def active_attempt_of_user(user_id: int):
@@ -90,7 +89,9 @@ def active_attempt_of_user(user_id: int):
 
 
 def active_exam_by_content_id(content_id: str):
-    return Exam.objects.select_related("provider").filter(content_id=content_id, is_active=True).first()
+    from exams.exam_cache import active_exam_for_content
+
+    return active_exam_for_content(content_id)
 
 
 def allowance_for(user_id: int, exam_id: int):

@@ -147,6 +147,9 @@ EXAM_ACCESS_TOKENS = {
     "VERSION": "1.2.0",
 }
 
+# Seconds a web process keeps an active exam it looked up by content id (the MFE's polls); 0 disables.
+EXAM_CACHE_SECONDS = env_float("EXAM_CACHE_SECONDS", 5.0)
+
 # --- Attempt timers -------------------------------------------------------------------------------
 ATTEMPT_SWEEP_INTERVAL_SECONDS = env_int("ATTEMPT_SWEEP_INTERVAL_SECONDS", 15)
 

@@ -2,11 +2,11 @@
 
 import logging
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from exams import exceptions, selectors, signals, timers
+from exams import exam_cache, exceptions, selectors, signals, timers
 from exams import statuses as s
 from exams.models import Exam, ExamAttempt, StudentAllowance, User
 from exams.state_machine import Action, Actor, TransitionNotAllowed, next_status
@@ -26,14 +26,11 @@ TRANSITION_FIELDS = [
 
 
 def _lock_attempt(attempt_id: int) -> ExamAttempt:
-    """Row-lock the attempt only (never its exam, which all learners share)."""
-    if connection.features.has_select_for_update_of:
-        query = ExamAttempt.objects.select_for_update(of=("self",)).select_related("exam", "user")
-    else:  # MariaDB locks every joined row: lock the attempt alone, load exam and user after
-        query = ExamAttempt.objects.select_for_update()
-    attempt = query.filter(pk=attempt_id).first()
+    """Row-lock the attempt alone (a plain indexed read, never its exam, which all learners share)."""
+    attempt = ExamAttempt.objects.select_for_update().filter(pk=attempt_id).first()
     if attempt is None or attempt.reset_at is not None:
         raise exceptions.ExamsError(f"Attempt with attempt_id={attempt_id} does not exist.")
+    attempt.exam = exam_cache.exam_by_id(attempt.exam_id)
     return attempt
 
 
@@ -62,7 +59,8 @@ def _finish_pause(attempt: ExamAttempt, now) -> None:
 
 def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, requesting_user, now) -> None:
     from_status = attempt.status
-    if to_status == s.STARTED and attempt.start_time is None:
+    first_start = to_status == s.STARTED and attempt.start_time is None
+    if first_start:
         allowance = StudentAllowance.objects.filter(user_id=attempt.user_id, exam_id=attempt.exam_id).first()
         attempt.start_time = now
         attempt.allowed_time_limit_mins = timers.allowed_minutes_at_start(
@@ -87,7 +85,7 @@ def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, request
         actor=actor,
         requesting_user=requesting_user,
     )
-    if to_status == s.STARTED:
+    if first_start:  # a resume keeps the deadline; pause/extra time reschedule in attempt_clock
         from exams.tasks import schedule_expiry
 
         transaction.on_commit(lambda: schedule_expiry(attempt))

@@ -12,6 +12,24 @@ def exam_url_path(exam) -> str:
     return f"{settings.LEARNING_MICROFRONTEND_URL}/course/{exam.course_id}/{exam.content_id}"
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def student_attempt_data(attempt) -> dict:
+    """The attempt shape the MFE polls, built directly (the serializer below documents it)."""
+    exam = attempt.exam
+    return {
+        "attempt_id": attempt.pk,
+        "attempt_status": attempt.status,
+        "course_id": exam.course_id,
+        "exam_type": exam.exam_type,
+        "exam_display_name": exam.exam_name,
+        "exam_url_path": exam_url_path(exam),
+        "time_remaining_seconds": timers.time_remaining_seconds(attempt, timezone.now()),
+        "is_paused": attempt.is_paused,
+    }
+
+
 class StudentAttemptSerializer(serializers.Serializer):
     attempt_id = serializers.IntegerField(source="pk")
     attempt_status = serializers.CharField(source="status")
@@ -21,6 +39,9 @@ class StudentAttemptSerializer(serializers.Serializer):
     exam_url_path = serializers.SerializerMethodField()
     time_remaining_seconds = serializers.SerializerMethodField()
     is_paused = serializers.BooleanField(help_text="The proctor stopped the clock (extra key; clients ignore it).")
+
+    def to_representation(self, attempt):
+        return student_attempt_data(attempt)
 
     def get_exam_url_path(self, attempt) -> str:
         return exam_url_path(attempt.exam)
@@ -90,6 +111,28 @@ class StudentExamSerializer(serializers.Serializer):
     passed_due_date = serializers.SerializerMethodField()
     total_time = serializers.SerializerMethodField()
     attempt = serializers.SerializerMethodField()
+
+    def to_representation(self, exam):
+        info = exam.type_info
+        attempt = self.context.get("attempt")
+        return {
+            "id": exam.pk,
+            "exam_name": exam.exam_name,
+            "course_id": exam.course_id,
+            "content_id": exam.content_id,
+            "time_limit_mins": exam.time_limit_mins,
+            "due_date": _DATETIME.to_representation(exam.due_date) if exam.due_date else None,
+            "exam_type": exam.exam_type,
+            "hide_after_due": exam.hide_after_due,
+            "is_active": exam.is_active,
+            "type": exam.exam_type,
+            "is_proctored": info.is_proctored,
+            "is_practice_exam": info.is_practice,
+            "backend": self.get_backend(exam),
+            "passed_due_date": self.get_passed_due_date(exam),
+            "total_time": self.get_total_time(exam),
+            "attempt": student_attempt_data(attempt) if attempt is not None else {},
+        }
 
     def get_backend(self, exam) -> str | None:
         return exam.provider.verbose_name if exam.provider_id else None

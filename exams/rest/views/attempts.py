@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from exams import exceptions, legacy, selectors
+from exams import exam_cache, exceptions, legacy, selectors
 from exams import statuses as s
 from exams.models import ExamAttempt
 from exams.rest.serializers.attempts import (
@@ -39,9 +39,10 @@ def parse_exam_id(value) -> int | None:
 
 
 def _attempt_or_400(attempt_id: int) -> ExamAttempt:
-    attempt = selectors.current_attempts().select_related("exam").filter(pk=attempt_id).first()
+    attempt = selectors.current_attempts().filter(pk=attempt_id).only("id", "user_id", "exam_id").first()
     if attempt is None:
         raise exceptions.ExamsError(f"Attempt with attempt_id={attempt_id} does not exist.")
+    attempt.exam = exam_cache.exam_by_id(attempt.exam_id)
     return attempt
 
 
