@@ -14,6 +14,7 @@ urlpatterns = [
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("exams.rest.urls")),
     path("legacy_router/", include("legacy_router.urls")),
+    path("", include("monitoring.urls")),  # live proctoring sessions (monitoring app)
 ]
 
 # Unknown URLs answer JSON `{"detail": "Not found."}` instead of Django's HTML page.

@@ -17,3 +17,6 @@ from settings.keys import load_or_create_private_jwk  # noqa: E402
 
 if not EXAM_ACCESS_TOKENS["PRIVATE_JWK"]:
     EXAM_ACCESS_TOKENS["PRIVATE_JWK"] = load_or_create_private_jwk(BASE_DIR / ".local" / "access_token_jwk.json")
+
+# --- monitoring: `make run` serves HTTP and WebSocket from one process (daphne's runserver) -----
+INSTALLED_APPS = ["daphne", *INSTALLED_APPS]  # noqa: F405

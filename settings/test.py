@@ -45,3 +45,9 @@ JWT_AUTH = {
 DEV_TOOLS_ENABLED = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 EXAM_ACCESS_TOKENS = {**EXAM_ACCESS_TOKENS, "PRIVATE_JWK": new_private_jwk()}  # noqa: F405
+
+# --- monitoring: in-memory channel layer; tests drive the presence sweep themselves -------------
+CHANNEL_LAYER_URL = ""
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+MONITORING_INPROCESS_SWEEPER = False
+MONITORING_ALLOWED_ORIGINS = ["http://test.exams:18740", "http://testserver"]

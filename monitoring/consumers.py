@@ -1,0 +1,273 @@
+"""WebSocket consumers: the learner's session socket and the proctor dashboard socket (docs/monitoring.md).
+
+Both accept first, then check Origin and the single-use ticket, so refusals are application close codes
+(4401 re-authenticate, 4403 forbidden, 4409 session ended) that browsers can tell apart from network errors.
+"""
+
+import json
+import time
+from urllib.parse import parse_qs, urlsplit
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.cache import cache
+
+from exams.api import User, exceptions, is_course_staff
+from monitoring import fanout, presence, selectors, services, tickets
+from monitoring.models import ONLINE, STALE
+from monitoring.tickets import FORBIDDEN, SESSION_ENDED, TicketError
+
+db = database_sync_to_async
+POLICY_VIOLATION, TOO_BIG, UNSUPPORTED = 1008, 1009, 1003
+
+
+class TokenBucket:
+    """`rate` messages per second with bursts of `burst`."""
+
+    def __init__(self, rate: float, burst: int, clock=time.monotonic):
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self.tokens, self.stamp = float(burst), clock()
+
+    def take(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+def origin_allowed(scope) -> bool:
+    """No Origin (non-browser client), a listed origin, or the page's own host."""
+    headers = dict(scope.get("headers", []))
+    origin = headers.get(b"origin", b"").decode("latin-1")
+    if not origin:
+        return True
+    allowed = settings.MONITORING_ALLOWED_ORIGINS
+    if "*" in allowed or origin.rstrip("/") in [item.rstrip("/") for item in allowed]:
+        return True
+    return urlsplit(origin).netloc == headers.get(b"host", b"").decode("latin-1")
+
+
+class TicketConsumer(AsyncWebsocketConsumer):
+    ticket_kind = ""
+
+    async def connect(self):
+        self.authorized = False
+        self.bucket = TokenBucket(settings.MONITORING_RATE_PER_SECOND, settings.MONITORING_RATE_BURST)
+        self.drops = 0
+        await self.accept()
+        if not origin_allowed(self.scope):
+            return await self.refuse(FORBIDDEN, "Origin not allowed.")
+        try:
+            query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+            self.query = {key: values[-1] for key, values in query.items()}
+            ticket = await tickets.redeem(self.query.get("ticket"), kind=self.ticket_kind, target=self.target())
+            await self.authorize(ticket)
+        except TicketError as error:
+            return await self.refuse(error.code, error.detail)
+        self.authorized = True
+        await self.start()
+
+    async def refuse(self, code: int, detail: str) -> None:
+        await self.send_message("error", {"code": code, "detail": detail})
+        await self.close(code=code, reason=detail[:120])
+
+    async def send_message(self, type_: str, data: dict, **extra) -> None:
+        await self.send(text_data=json.dumps({"v": 1, "type": type_, **extra, "data": data}, separators=(",", ":")))
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if not self.authorized:
+            return
+        if text_data is None:
+            return await self.close(code=UNSUPPORTED, reason="Text frames only.")
+        if len(text_data) > settings.MONITORING_MAX_FRAME_BYTES:
+            return await self.close(code=TOO_BIG, reason="Message too big.")
+        if not self.bucket.take():
+            self.drops += 1
+            if self.drops > settings.MONITORING_RATE_MAX_DROPS:
+                return await self.close(code=POLICY_VIOLATION, reason="Too many messages.")
+            return await self.send_message("error", {"code": "rate_limited", "detail": "Slow down: message dropped."})
+        try:
+            message = json.loads(text_data)
+            handler = getattr(self, f"on_{message['type']}", None) if isinstance(message, dict) else None
+        except (ValueError, KeyError, TypeError):
+            handler = None
+        if handler is None:
+            return await self.send_message("error", {"code": "bad_message", "detail": "Unknown or malformed message."})
+        await handler(message.get("data") or {})
+
+
+class LearnerSessionConsumer(TicketConsumer):
+    """`/ws/v1/proctoring/sessions/<session_id>/`: hello, heartbeats, anomalies in; welcome, acks, commands out."""
+
+    ticket_kind = tickets.SESSION
+
+    def target(self) -> str:
+        return str(self.scope["url_route"]["kwargs"]["session_id"])
+
+    async def authorize(self, ticket) -> None:
+        self.session_id = self.target()
+        self.ended = False
+        state = await db(selectors.session_state)(self.session_id)
+        if state is None or state["user_id"] != ticket.user_id:
+            raise TicketError(FORBIDDEN, "Not your session.")
+        if not state["running"]:
+            raise TicketError(SESSION_ENDED, "The attempt is not in progress.")
+        self.exam_id = state["exam_id"]
+        self.paused = state["attempt__paused_at"] is not None
+
+    async def start(self) -> None:
+        await self.channel_layer.group_add(fanout.session_group(self.session_id), self.channel_name)
+        await cache.aset(f"mon:conn:{self.session_id}", self.channel_name, timeout=86400)
+        presence.ensure_inprocess_sweeper()
+        await presence.beat(self.session_id)
+        await self.change_presence(ONLINE)
+
+    async def change_presence(self, state: str) -> None:
+        event = await db(services.set_presence)(session_id=self.session_id, state=state)
+        self.presence = state
+        if event is not None:
+            await fanout.to_exam(self.exam_id, selectors.envelope(event))
+
+    async def disconnect(self, code):
+        if not getattr(self, "authorized", False):
+            return
+        await self.channel_layer.group_discard(fanout.session_group(self.session_id), self.channel_name)
+        latest = await cache.aget(f"mon:conn:{self.session_id}")
+        if not self.ended and latest == self.channel_name:  # a newer socket of the same session stays online
+            await self.change_presence(STALE)
+
+    async def on_hello(self, data) -> None:
+        resume = await db(selectors.resume_point)(self.session_id)
+        welcome = {
+            "heartbeat_interval_s": settings.MONITORING_HEARTBEAT_INTERVAL_SECONDS,
+            "server_time": int(time.time() * 1000),
+            "resume_from": resume,
+            "paused": self.paused,
+        }
+        await self.send_message("welcome", welcome, sid=self.session_id)
+
+    async def on_heartbeat(self, data) -> None:
+        await presence.beat(self.session_id)
+        if self.presence != ONLINE:
+            await self.change_presence(ONLINE)
+        await self.send_message("heartbeat_ack", {"server_time": int(time.time() * 1000), "echo": data.get("ts")})
+
+    async def on_anomaly(self, data) -> None:
+        try:
+            anomaly = services.validate_anomaly(data)
+        except ValueError as error:
+            return await self.send_message("error", {"code": "bad_anomaly", "detail": str(error)})
+        event, created = await db(services.record_anomaly)(
+            session_id=self.session_id, exam_id=self.exam_id, anomaly=anomaly
+        )
+        ack = {"client_seq": anomaly["client_seq"], "server_seq": event.seq, "duplicate": not created}
+        await self.send_message("ack", ack)
+        if created:
+            await fanout.to_exam(self.exam_id, selectors.envelope(event))
+
+    async def on_ack(self, data) -> None:
+        """The client saw a command; nothing to do (commands are logged before they are sent)."""
+
+    async def session_command(self, message) -> None:
+        self.paused = {"pause": True, "resume": False}.get(message["action"], self.paused)
+        await self.send_message("command", {"action": message["action"], **message.get("data", {})}, seq=message["seq"])
+
+    async def session_presence(self, message) -> None:
+        self.presence = message["state"]
+
+    async def session_ended(self, message) -> None:
+        self.ended = True
+        await self.send_message("ended", {"status": message["status"], "reason": message["reason"]})
+        await self.close(code=SESSION_ENDED, reason="The attempt has ended.")
+
+
+class ExamDashboardConsumer(TicketConsumer):
+    """`/ws/v1/proctoring/monitor/exams/<exam_id>/`: snapshot (or replay after `?after=`), then live events."""
+
+    ticket_kind = tickets.EXAM
+
+    def target(self) -> str:
+        return str(self.scope["url_route"]["kwargs"]["exam_id"])
+
+    async def authorize(self, ticket) -> None:
+        self.exam_id = int(self.target())
+        self.user = await db(User.objects.filter(pk=ticket.user_id, is_active=True).first)()
+        course_id = await db(selectors.exam_course_id)(self.exam_id)
+        if self.user is None or course_id is None or not await db(is_course_staff)(self.user, course_id):
+            raise TicketError(FORBIDDEN, "Only course staff may watch this exam.")
+        self.last_seq = 0
+
+    async def start(self) -> None:
+        await self.channel_layer.group_add(fanout.exam_group(self.exam_id), self.channel_name)
+        after = self.query.get("after", "")
+        if after.isdigit():
+            await self.on_resume({"after": int(after)})
+        else:
+            await self.on_sync({})
+
+    async def disconnect(self, code):
+        if getattr(self, "authorized", False):
+            await self.channel_layer.group_discard(fanout.exam_group(self.exam_id), self.channel_name)
+
+    async def on_sync(self, data) -> None:
+        snapshot = await db(selectors.snapshot)(self.exam_id)
+        self.last_seq = snapshot["seq"]
+        await self.send(text_data=json.dumps(snapshot, separators=(",", ":")))
+
+    async def on_resume(self, data) -> None:
+        after = data.get("after")
+        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+            return await self.send_message("error", {"code": "bad_message", "detail": "after must be an integer."})
+        if after > await db(selectors.last_seq)(self.exam_id):
+            return await self.on_sync({})  # the client is ahead of the log (e.g. a restored database)
+        self.last_seq = after
+        await self.replay_until(None)
+        await self.send_message("resumed", {}, seq=self.last_seq)
+
+    async def replay_until(self, upto: int | None) -> None:
+        """Send logged events after `last_seq` (up to `upto`); a gap too large for replay → `gap` + snapshot."""
+        limit = settings.MONITORING_REPLAY_LIMIT
+        events = await db(selectors.events_after)(self.exam_id, self.last_seq, limit + 1)
+        if upto is not None:
+            events = [event for event in events if event["seq"] <= upto]
+        if len(events) > limit:
+            await self.send_message("gap", {"after": self.last_seq})
+            return await self.on_sync({})
+        for event in events:
+            await self.send(text_data=json.dumps(event, separators=(",", ":")))
+            self.last_seq = event["seq"]
+
+    async def monitor_event(self, message) -> None:
+        """Live events arrive in any order and may be dropped by a full channel: fill holes from the log."""
+        event = message["event"]
+        if event["seq"] <= self.last_seq:
+            return
+        if event["seq"] > self.last_seq + 1:
+            await self.replay_until(event["seq"] - 1)
+            if event["seq"] <= self.last_seq:
+                return
+        await self.send(text_data=json.dumps(event, separators=(",", ":")))
+        self.last_seq = event["seq"]
+
+    async def on_command(self, data) -> None:
+        action, session_id = data.get("action"), data.get("session_id")
+        result = {"session_id": session_id, "action": action}
+        try:
+            await db(services.proctor_command)(
+                exam_id=self.exam_id,
+                session_id=str(session_id),
+                action=str(action),
+                message=str(data.get("message") or ""),
+                user=self.user,
+            )
+            result["ok"] = True
+        except (exceptions.ExamsError, ValueError) as error:  # ValueError: a malformed session UUID
+            result.update(ok=False, detail=getattr(error, "detail", str(error)))
+        await self.send_message("command_result", result)
+
+    async def on_ping(self, data) -> None:
+        await self.send_message("pong", {"server_time": int(time.time() * 1000)}, seq=self.last_seq)
