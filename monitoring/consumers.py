@@ -6,6 +6,7 @@ Both accept first, then check Origin and the single-use ticket, so refusals are 
 
 import json
 import time
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 from channels.db import database_sync_to_async
@@ -126,8 +127,8 @@ class LearnerSessionConsumer(TicketConsumer):
         await presence.beat(self.session_id)
         await self.change_presence(ONLINE)
 
-    async def change_presence(self, state: str) -> None:
-        event = await db(services.set_presence)(session_id=self.session_id, state=state)
+    async def change_presence(self, state: str, only_from: str | None = None) -> None:
+        event = await db(services.set_presence)(session_id=self.session_id, state=state, only_from=only_from)
         self.presence = state
         if event is not None:
             await fanout.to_exam(self.exam_id, selectors.envelope(event))
@@ -138,7 +139,7 @@ class LearnerSessionConsumer(TicketConsumer):
         await self.channel_layer.group_discard(fanout.session_group(self.session_id), self.channel_name)
         latest = await cache.aget(f"mon:conn:{self.session_id}")
         if not self.ended and latest == self.channel_name:  # a newer socket of the same session stays online
-            await self.change_presence(STALE)
+            await self.change_presence(STALE, only_from=ONLINE)
 
     async def on_hello(self, data) -> None:
         resume = await db(selectors.resume_point)(self.session_id)
@@ -259,14 +260,16 @@ class ExamDashboardConsumer(TicketConsumer):
         try:
             await db(services.proctor_command)(
                 exam_id=self.exam_id,
-                session_id=str(session_id),
+                session_id=uuid.UUID(str(session_id)),
                 action=str(action),
                 message=str(data.get("message") or ""),
                 user=self.user,
             )
             result["ok"] = True
-        except (exceptions.ExamsError, ValueError) as error:  # ValueError: a malformed session UUID
-            result.update(ok=False, detail=getattr(error, "detail", str(error)))
+        except exceptions.ExamsError as error:
+            result.update(ok=False, detail=error.detail)
+        except ValueError:
+            result.update(ok=False, detail="session_id must be a UUID.")
         await self.send_message("command_result", result)
 
     async def on_ping(self, data) -> None:

@@ -113,12 +113,14 @@ def record_anomaly(*, session_id, exam_id: int, anomaly: dict) -> tuple[SessionE
     )
 
 
-def set_presence(*, session_id, state: str, now: datetime | None = None, flag: bool = False) -> SessionEvent | None:
-    """Record a presence transition (None when unchanged); `flag` marks heartbeat loss for review."""
+def set_presence(
+    *, session_id, state: str, now: datetime | None = None, flag: bool = False, only_from: str | None = None
+) -> SessionEvent | None:
+    """Record a presence transition (None when unchanged, or not from `only_from`); `flag` marks heartbeat loss."""
     assert state in (ONLINE, STALE, OFFLINE)
     with transaction.atomic():
         session = ProctoringSession.objects.select_for_update().filter(pk=session_id).first()
-        if session is None or session.presence == state:
+        if session is None or session.presence == state or only_from not in (None, session.presence):
             return None
         session.presence = state
         session.presence_changed = now or timezone.now()
