@@ -312,3 +312,10 @@ CELERY_BEAT_SCHEDULE["sweep-proctoring-presence"] = {
     "task": "monitoring.tasks.sweep_presence",
     "schedule": float(MONITORING_SWEEP_SECONDS),
 }
+# ASGI server for /ws/ (`manage.py run_asgi`, uvicorn): graceful shutdown bounds deploys (uvicorn waits forever
+# for open sockets without it); the frame cap is enforced again per message by the consumers.
+ASGI_WORKERS = env_int("ASGI_WORKERS", 2)
+ASGI_GRACEFUL_SHUTDOWN_SECONDS = env_int("ASGI_GRACEFUL_SHUTDOWN_SECONDS", 10)
+ASGI_WS_MAX_SIZE = env_int("ASGI_WS_MAX_SIZE", 65536)
+ASGI_WS_PING_SECONDS = env_float("ASGI_WS_PING_SECONDS", 20.0)
+ASGI_BACKLOG = env_int("ASGI_BACKLOG", 4096)
