@@ -4,6 +4,7 @@ Both accept first, then check Origin and the single-use ticket, so refusals are 
 (4401 re-authenticate, 4403 forbidden, 4409 session ended) that browsers can tell apart from network errors.
 """
 
+import asyncio
 import json
 import time
 import uuid
@@ -201,6 +202,8 @@ class ExamDashboardConsumer(TicketConsumer):
         if self.user is None or course_id is None or not await db(is_course_staff)(self.user, course_id):
             raise TicketError(FORBIDDEN, "Only course staff may watch this exam.")
         self.last_seq = 0
+        self.early: dict[int, dict] = {}  # events that arrived before a lower seq
+        self.flush_scheduled = False
 
     async def start(self) -> None:
         await self.channel_layer.group_add(fanout.exam_group(self.exam_id), self.channel_name)
@@ -218,6 +221,7 @@ class ExamDashboardConsumer(TicketConsumer):
         snapshot = await db(selectors.snapshot)(self.exam_id)
         self.last_seq = snapshot["seq"]
         await self.send(text_data=json.dumps(snapshot, separators=(",", ":")))
+        await self.deliver(None)
 
     async def on_resume(self, data) -> None:
         after = data.get("after")
@@ -243,16 +247,41 @@ class ExamDashboardConsumer(TicketConsumer):
             self.last_seq = event["seq"]
 
     async def monitor_event(self, message) -> None:
-        """Live events arrive in any order and may be dropped by a full channel: fill holes from the log."""
+        """Live events arrive out of order across processes and may be dropped by a full channel: hold early
+        ones briefly, then fill a hole that persists from the log."""
         event = message["event"]
         if event["seq"] <= self.last_seq:
             return
         if event["seq"] > self.last_seq + 1:
-            await self.replay_until(event["seq"] - 1)
-            if event["seq"] <= self.last_seq:
-                return
-        await self.send(text_data=json.dumps(event, separators=(",", ":")))
-        self.last_seq = event["seq"]
+            self.early[event["seq"]] = event
+            if not self.flush_scheduled:
+                self.flush_scheduled = True
+                asyncio.get_running_loop().call_later(settings.MONITORING_REORDER_WAIT_MS / 1000, self.request_flush)
+            return
+        await self.deliver(event)
+
+    def request_flush(self) -> None:
+        asyncio.ensure_future(self.channel_layer.send(self.channel_name, {"type": "monitor.flush"}))
+
+    async def monitor_flush(self, message) -> None:
+        self.flush_scheduled = False
+        if self.early:
+            await self.replay_until(min(self.early) - 1)
+            await self.deliver(None)
+
+    async def deliver(self, event: dict | None) -> None:
+        """Send `event` (the next seq) and every held event that now follows without a hole."""
+        if event is not None:
+            await self.send(text_data=json.dumps(event, separators=(",", ":")))
+            self.last_seq = event["seq"]
+        for seq in sorted(self.early):
+            if seq <= self.last_seq:
+                del self.early[seq]
+            elif seq == self.last_seq + 1:
+                await self.send(text_data=json.dumps(self.early.pop(seq), separators=(",", ":")))
+                self.last_seq = seq
+            else:
+                break
 
     async def on_command(self, data) -> None:
         action, session_id = data.get("action"), data.get("session_id")

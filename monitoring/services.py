@@ -57,29 +57,38 @@ def record_event(
     data: dict | None = None,
     actor_id: int | None = None,
 ) -> tuple[SessionEvent, bool]:
-    """Append to the log with the exam's next seq; `(event, False)` for a client_seq already recorded."""
-    with transaction.atomic():
-        stream = ExamStream.objects.select_for_update().filter(exam_id=exam_id).first()
-        if stream is None:
-            ExamStream.objects.bulk_create([ExamStream(exam_id=exam_id)], ignore_conflicts=True)
-            stream = ExamStream.objects.select_for_update().get(exam_id=exam_id)
-        if client_seq is not None:
-            existing = SessionEvent.objects.filter(session_id=session_id, client_seq=client_seq).first()
-            if existing is not None:
-                return existing, False
-        stream.last_seq += 1
-        stream.save(update_fields=["last_seq"])
-        event = SessionEvent.objects.create(
-            exam_id=exam_id,
-            session_id=session_id,
-            seq=stream.last_seq,
-            type=type,
-            kind=kind,
-            severity=severity,
-            client_seq=client_seq,
-            data=data or {},
-            actor_id=actor_id,
-        )
+    """Append to the log with the exam's next seq; `(event, False)` for a client_seq already recorded.
+
+    The exam's counter row is locked only for the increment and the insert (the duplicate check runs first;
+    a concurrent duplicate hits the unique constraint and rolls the increment back, so seqs never skip).
+    """
+    if client_seq is not None:
+        existing = SessionEvent.objects.filter(session_id=session_id, client_seq=client_seq).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            stream = ExamStream.objects.select_for_update().filter(exam_id=exam_id).first()
+            if stream is None:
+                ExamStream.objects.bulk_create([ExamStream(exam_id=exam_id)], ignore_conflicts=True)
+                stream = ExamStream.objects.select_for_update().get(exam_id=exam_id)
+            stream.last_seq += 1
+            stream.save(update_fields=["last_seq"])
+            event = SessionEvent.objects.create(
+                exam_id=exam_id,
+                session_id=session_id,
+                seq=stream.last_seq,
+                type=type,
+                kind=kind,
+                severity=severity,
+                client_seq=client_seq,
+                data=data or {},
+                actor_id=actor_id,
+            )
+    except IntegrityError:
+        if client_seq is None:
+            raise
+        return SessionEvent.objects.get(session_id=session_id, client_seq=client_seq), False
     return event, True
 
 

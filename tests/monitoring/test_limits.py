@@ -135,3 +135,23 @@ def test_redis_pool_is_sized_for_bursts_that_the_redis_py_8_default_would_refuse
     sized, starved = run(scenario)
     assert sized == []
     assert starved and all("Too many connections" in str(error) for error in starved)
+
+
+def test_events_arriving_out_of_order_are_delivered_in_seq_order(clients, course_staff, session):
+    ticket = dashboard_ticket(clients, course_staff, session.exam_id)
+
+    def record(client_seq):
+        anomaly = {"kind": "tab_blur", "severity": 0.5, "client_seq": client_seq}
+        event, _ = services.record_anomaly(session_id=session.pk, exam_id=session.exam_id, anomaly=anomaly)
+        return selectors.envelope(event)
+
+    async def scenario():
+        dashboard, snapshot = await connect_dashboard(session.exam_id, ticket)
+        first, second = [await database_sync_to_async(record)(client_seq) for client_seq in (1, 2)]
+        await fanout.to_exam(session.exam_id, second)  # another process was faster
+        assert await dashboard.receive_nothing(0.05)  # held, not sent out of order
+        await fanout.to_exam(session.exam_id, first)
+        assert [(await receive(dashboard))["seq"] for _ in range(2)] == [snapshot["seq"] + 1, snapshot["seq"] + 2]
+        await dashboard.disconnect()
+
+    run(scenario)
