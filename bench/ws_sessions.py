@@ -13,7 +13,6 @@ import json
 import os
 import random
 import resource
-import statistics
 import sys
 import time
 import urllib.request
