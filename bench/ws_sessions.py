@@ -24,7 +24,7 @@ import websockets
 from bench.common import ROOT, recreate_postgres_database, write_section
 
 PORT = 8766
-DASHBOARDS = 20
+DASHBOARDS = int(os.environ.get("BENCH_DASHBOARDS", "20"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 COURSE_ID = "course-v1:Bench+Ws+2026"
 
@@ -34,7 +34,7 @@ def configure_django(database_url: str) -> dict:
         os.environ,
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=database_url,
-        DATABASE_CONN_MAX_AGE="600",
+        DATABASE_POOL="1",  # ASGI + PostgreSQL: a pool per process (docs/monitoring.md)
         REDIS_URL=REDIS_URL,
         CELERY_TASK_ALWAYS_EAGER="1",
         CHANNEL_LAYER_PREFIX="bench-ws",
@@ -74,6 +74,23 @@ def seed(learners: int) -> dict:
     for user in users:
         attempt = create_attempt(user=user, exam_id=exam.pk, start_clock=True)
         rows.append({"token": dev_jwt_for(user, hours=4), "sid": str(ensure_session(attempt=attempt).pk)})
+    return {"exam_id": exam.pk, "staff_token": dev_jwt_for(staff, hours=4), "learners": rows}
+
+
+def load_seed(learners: int) -> dict | None:
+    """The seed of an earlier run (`--keep-db`), or None when it has fewer learners."""
+    from exams.models import Exam, User
+    from exams.services.dev_tokens import dev_jwt_for
+    from monitoring.models import ProctoringSession
+
+    exam = Exam.objects.filter(course_id=COURSE_ID).first()
+    sessions = list(
+        ProctoringSession.objects.filter(exam=exam).select_related("user").order_by("user__lms_user_id")[:learners]
+    )
+    if exam is None or len(sessions) < learners:
+        return None
+    rows = [{"token": dev_jwt_for(s.user, hours=4), "sid": str(s.pk)} for s in sessions]
+    staff = User.objects.get(username="bench_staff")
     return {"exam_id": exam.pk, "staff_token": dev_jwt_for(staff, hours=4), "learners": rows}
 
 
@@ -133,13 +150,23 @@ def pct(values: list[float], q: float) -> float:
 
 class Load:
     def __init__(self, seed_data: dict, learners: int, seconds: int, run_id: int):
-        self.seed, self.n, self.seconds, self.run_id = seed_data, learners, seconds, run_id
+        self.seed, self.n, self.seconds = seed_data, learners, seconds
+        self.client_seq_base = int(time.time() * 1000) * 1000  # unique across runs on a kept database
         self.connect_ms, self.rtt_ms, self.fanout_ms, self.ticket_ms = [], [], [], []
         self.errors: list[str] = []
         self.sent_anomalies: dict[tuple[str, int], float] = {}
         self.acks = 0
         self.delivered = 0
         self.stop = asyncio.Event()
+        self.lag_ms: list[float] = []
+
+    async def watch_lag(self) -> None:
+        """How late the client's own event loop wakes up: a floor under every latency measured here."""
+        loop = asyncio.get_running_loop()
+        while not self.stop.is_set():
+            expected = loop.time() + 0.1
+            await asyncio.sleep(0.1)
+            self.lag_ms.append((loop.time() - expected) * 1000)
 
     def tickets(self, paths_tokens: list[tuple[str, str]]) -> list[dict]:
         with ThreadPoolExecutor(max_workers=16) as pool:
@@ -150,7 +177,7 @@ class Load:
     async def dashboard(self, ticket: dict, ready: asyncio.Event, counter: list) -> None:
         url = f"ws://127.0.0.1:{PORT}{ticket['ws_path']}?ticket={ticket['ticket']}"
         try:
-            async with websockets.connect(url, max_size=2**24, open_timeout=60) as ws:
+            async with websockets.connect(url, max_size=2**24, open_timeout=60, compression=None) as ws:
                 await ws.recv()  # snapshot
                 counter[0] += 1
                 if counter[0] == DASHBOARDS:
@@ -176,7 +203,7 @@ class Load:
         try:
             async with gate:
                 started = time.perf_counter()
-                ws = await websockets.connect(url, open_timeout=60)
+                ws = await websockets.connect(url, open_timeout=60, compression=None)
                 await ws.send(json.dumps({"type": "hello", "data": {"client_id": sid}}))
                 welcome = json.loads(await asyncio.wait_for(ws.recv(), 60))
                 if welcome.get("type") != "welcome":
@@ -210,7 +237,7 @@ class Load:
         end = loop.time() + self.seconds
         next_beat = loop.time() + random.uniform(0, 2)
         next_anomaly = loop.time() + random.uniform(0, 10)
-        beat, client_seq = 0, self.run_id * 1_000_000
+        beat, client_seq = 0, self.client_seq_base
         while True:
             wake = min(next_beat, next_anomaly)
             if wake >= end:
@@ -255,10 +282,11 @@ class Load:
         await asyncio.sleep(1)
         rss_connected = server_rss_mb(server)
         self.all_connected.set()
+        watcher = asyncio.create_task(self.watch_lag())
         await asyncio.gather(*learners)
         await asyncio.sleep(1)  # let the last fan-outs arrive
         self.stop.set()
-        await asyncio.gather(*dashboards)
+        await asyncio.gather(*dashboards, watcher)
         expected = len(self.sent_anomalies) * DASHBOARDS
         return {
             "learners": self.n,
@@ -267,6 +295,7 @@ class Load:
             "connect": (pct(self.connect_ms, 0.5), pct(self.connect_ms, 0.99)),
             "rtt": (pct(self.rtt_ms, 0.5), pct(self.rtt_ms, 0.99)),
             "fanout": (pct(self.fanout_ms, 0.5), pct(self.fanout_ms, 0.99)),
+            "client_lag": (pct(self.lag_ms, 0.5), pct(self.lag_ms, 0.99)),
             "heartbeats": len(self.rtt_ms),
             "anomalies": len(self.sent_anomalies),
             "acks": self.acks,
@@ -283,13 +312,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="50,1000,2000")
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--keep-db", action="store_true", help="reuse the seeded database of an earlier run")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    env = configure_django(recreate_postgres_database("bench_ws_sessions"))
-    print(f"seeding {max(sizes)} learners...", flush=True)
-    seed_data = seed(max(sizes))
+    seed_data = None
+    if args.keep_db:
+        env = configure_django("postgres://postgres@127.0.0.1:5432/bench_ws_sessions")
+        seed_data = load_seed(max(sizes))
+    if seed_data is None:
+        env = configure_django(recreate_postgres_database("bench_ws_sessions"))
+        print(f"seeding {max(sizes)} learners...", flush=True)
+        seed_data = seed(max(sizes))
     try:
         import uvloop
 
@@ -321,8 +356,9 @@ def report(results: list[dict], seconds: int) -> str:
         "(load average in the table), so high percentiles are pessimistic.",
         "",
         "| learners | ticket p50/p99 ms | connect p50/p99 ms | heartbeat RTT p50/p99 ms | anomaly fan-out p50/p99 ms "
-        "| anomalies → deliveries | errors | server RSS idle → connected | per socket | load avg before/after |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| anomalies → deliveries | errors | server RSS idle → connected | per socket | client loop lag p50/p99 ms "
+        "| load avg before/after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
@@ -330,6 +366,7 @@ def report(results: list[dict], seconds: int) -> str:
             f"| {r['connect'][0]:.1f} / {r['connect'][1]:.1f} | {r['rtt'][0]:.1f} / {r['rtt'][1]:.1f} "
             f"| {r['fanout'][0]:.1f} / {r['fanout'][1]:.1f} | {r['anomalies']} → {r['delivered']} | {r['errors']} "
             f"| {r['rss_idle_mb']:.0f} → {r['rss_mb']:.0f} MB | {r['kb_per_socket']:.0f} KB "
+            f"| {r['client_lag'][0]:.0f} / {r['client_lag'][1]:.0f} "
             f"| {r['load'][0]:.1f} / {r['load'][1]:.1f} |"
         )
     lines += [

@@ -10,17 +10,35 @@ import time
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
+from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 
 from exams.api import User, exceptions, is_course_staff
 from monitoring import fanout, presence, selectors, services, tickets
 from monitoring.models import ONLINE, STALE
 from monitoring.tickets import FORBIDDEN, SESSION_ENDED, TicketError
 
-db = database_sync_to_async
+
+def db(function):
+    """Consumer DB calls. Channels runs them on one thread per process; with a connection pool
+    (DATABASE_POOL) they run in parallel on the thread pool, each returning its connection to the pool."""
+    if not settings.DATABASES["default"].get("OPTIONS", {}).get("pool"):
+        return database_sync_to_async(function)
+
+    def pooled(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return sync_to_async(pooled, thread_sensitive=False)
+
+
 POLICY_VIOLATION, TOO_BIG, UNSUPPORTED = 1008, 1009, 1003
 
 
@@ -55,6 +73,14 @@ def origin_allowed(scope) -> bool:
 
 class TicketConsumer(AsyncWebsocketConsumer):
     ticket_kind = ""
+
+    async def dispatch(self, message):
+        """Channels' dispatch minus its per-message hop to the thread-sensitive thread (close_old_connections):
+        every DB call here goes through `db()`, which manages connections itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self):
         self.authorized = False
@@ -123,7 +149,7 @@ class LearnerSessionConsumer(TicketConsumer):
 
     async def start(self) -> None:
         await self.channel_layer.group_add(fanout.session_group(self.session_id), self.channel_name)
-        await cache.aset(f"mon:conn:{self.session_id}", self.channel_name, timeout=86400)
+        await presence.cache_call(cache.set, f"mon:conn:{self.session_id}", self.channel_name, timeout=86400)
         presence.ensure_inprocess_sweeper()
         await presence.beat(self.session_id)
         await self.change_presence(ONLINE)
@@ -138,7 +164,7 @@ class LearnerSessionConsumer(TicketConsumer):
         if not getattr(self, "authorized", False):
             return
         await self.channel_layer.group_discard(fanout.session_group(self.session_id), self.channel_name)
-        latest = await cache.aget(f"mon:conn:{self.session_id}")
+        latest = await presence.cache_call(cache.get, f"mon:conn:{self.session_id}")
         if not self.ended and latest == self.channel_name:  # a newer socket of the same session stays online
             await self.change_presence(STALE, only_from=ONLINE)
 

@@ -10,6 +10,7 @@ import logging
 import time
 from datetime import UTC, datetime
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.cache import cache
@@ -21,13 +22,19 @@ from monitoring.models import OFFLINE, ONLINE, STALE, ProctoringSession
 log = logging.getLogger(__name__)
 
 
+async def cache_call(method, *args, **kwargs):
+    """A cache call on the thread pool: Django's `acache` methods all queue on the one thread-sensitive thread,
+    which every socket of the process shares (the heartbeat path must not wait behind DB work)."""
+    return await sync_to_async(method, thread_sensitive=False)(*args, **kwargs)
+
+
 def heartbeat_key(session_id) -> str:
     return f"mon:hb:{session_id}"
 
 
 async def beat(session_id, now: float | None = None) -> None:
     timeout = settings.MONITORING_OFFLINE_AFTER_SECONDS * 4
-    await cache.aset(heartbeat_key(session_id), now if now is not None else time.time(), timeout=timeout)
+    await cache_call(cache.set, heartbeat_key(session_id), now if now is not None else time.time(), timeout=timeout)
 
 
 def state_for_silence(seconds: float) -> str:

@@ -272,9 +272,12 @@ CHANNEL_LAYER_EXPIRY_SECONDS = env_int("CHANNEL_LAYER_EXPIRY_SECONDS", 30)
 CHANNEL_LAYER_GROUP_EXPIRY_SECONDS = env_int("CHANNEL_LAYER_GROUP_EXPIRY_SECONDS", 86400)  # > longest exam
 CHANNEL_LAYER_MAX_CONNECTIONS = env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 1000)  # per process; redis-py 8 raises
 CHANNEL_LAYER_SOCKET_TIMEOUT = env_int("CHANNEL_LAYER_SOCKET_TIMEOUT", 15)  # must exceed BZPOPMIN's 5 s
+# pubsub: one PUBLISH per group message, each process fans out locally (at-most-once: dashboards fill holes
+# from the event log). core: per-channel lists with `capacity` (one Redis round trip per delivered message).
+CHANNEL_LAYER_BACKEND = env_str("CHANNEL_LAYER_BACKEND", "pubsub")
 
 
-def channel_layers(url: str) -> dict:
+def channel_layers(url: str, backend: str = CHANNEL_LAYER_BACKEND) -> dict:
     """Redis channel layer for a URL, in-memory without one (spec §3.3, §3.8: pool and timeouts set)."""
     if not url:
         return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
@@ -284,6 +287,9 @@ def channel_layers(url: str) -> dict:
         "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
         "socket_connect_timeout": 5,
     }
+    if backend == "pubsub":
+        config = {"hosts": [host], "prefix": env_str("CHANNEL_LAYER_PREFIX", "exams-ws")}
+        return {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": config}}
     config = {
         "hosts": [host],
         "capacity": CHANNEL_LAYER_CAPACITY,
@@ -320,3 +326,12 @@ ASGI_GRACEFUL_SHUTDOWN_SECONDS = env_int("ASGI_GRACEFUL_SHUTDOWN_SECONDS", 10)
 ASGI_WS_MAX_SIZE = env_int("ASGI_WS_MAX_SIZE", 65536)
 ASGI_WS_PING_SECONDS = env_float("ASGI_WS_PING_SECONDS", 20.0)
 ASGI_BACKLOG = env_int("ASGI_BACKLOG", 4096)
+# ASGI runs sync code in short-lived threads, so persistent connections (CONN_MAX_AGE) leak one per thread:
+# under `run_asgi` on PostgreSQL set DATABASE_POOL=true (psycopg pool per process, DATABASE_POOL_MAX_SIZE each).
+if env_bool("DATABASE_POOL", False) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
+        "timeout": 10,
+    }

@@ -22,6 +22,7 @@ class Command(BaseCommand):
             workers=workers,
             timeout_graceful_shutdown=settings.ASGI_GRACEFUL_SHUTDOWN_SECONDS,
             ws_max_size=settings.ASGI_WS_MAX_SIZE,
+            ws_per_message_deflate=False,  # small JSON frames: compression costs CPU and ~100 KB per socket
             ws_ping_interval=settings.ASGI_WS_PING_SECONDS,
             ws_ping_timeout=settings.ASGI_WS_PING_SECONDS,
             backlog=settings.ASGI_BACKLOG,
