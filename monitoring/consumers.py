@@ -228,7 +228,7 @@ class ExamDashboardConsumer(TicketConsumer):
         if self.user is None or course_id is None or not await db(is_course_staff)(self.user, course_id):
             raise TicketError(FORBIDDEN, "Only course staff may watch this exam.")
         self.last_seq = 0
-        self.early: dict[int, dict] = {}  # events that arrived before a lower seq
+        self.ahead: set[int] = set()  # seqs sent before a lower one arrived
         self.flush_scheduled = False
 
     async def start(self) -> None:
@@ -247,7 +247,7 @@ class ExamDashboardConsumer(TicketConsumer):
         snapshot = await db(selectors.snapshot)(self.exam_id)
         self.last_seq = snapshot["seq"]
         await self.send(text_data=json.dumps(snapshot, separators=(",", ":")))
-        await self.deliver(None)
+        self.advance()
 
     async def on_resume(self, data) -> None:
         after = data.get("after")
@@ -262,52 +262,44 @@ class ExamDashboardConsumer(TicketConsumer):
     async def replay_until(self, upto: int | None) -> None:
         """Send logged events after `last_seq` (up to `upto`); a gap too large for replay → `gap` + snapshot."""
         limit = settings.MONITORING_REPLAY_LIMIT
-        events = await db(selectors.events_after)(self.exam_id, self.last_seq, limit + 1)
-        if upto is not None:
-            events = [event for event in events if event["seq"] <= upto]
+        events = await db(selectors.events_after)(self.exam_id, self.last_seq, limit + 1, upto=upto)
         if len(events) > limit:
             await self.send_message("gap", {"after": self.last_seq})
             return await self.on_sync({})
         for event in events:
-            await self.send(text_data=json.dumps(event, separators=(",", ":")))
+            if event["seq"] not in self.ahead:
+                await self.send(text_data=json.dumps(event, separators=(",", ":")))
             self.last_seq = event["seq"]
+        self.advance()
+
+    def advance(self) -> None:
+        """`last_seq` = the highest seq up to which everything was sent."""
+        while self.last_seq + 1 in self.ahead:
+            self.last_seq += 1
+        self.ahead = {seq for seq in self.ahead if seq > self.last_seq}
 
     async def monitor_event(self, message) -> None:
-        """Live events arrive out of order across processes and may be dropped by a full channel: hold early
-        ones briefly, then fill a hole that persists from the log."""
+        """Live events are sent as they come (across processes they may arrive out of seq order; clients order
+        by seq). A hole that is still open after MONITORING_REORDER_WAIT_MS (a channel at capacity drops
+        messages silently) is filled from the log."""
         event = message["event"]
-        if event["seq"] <= self.last_seq:
+        seq = event["seq"]
+        if seq <= self.last_seq or seq in self.ahead:
             return
-        if event["seq"] > self.last_seq + 1:
-            self.early[event["seq"]] = event
-            if not self.flush_scheduled:
-                self.flush_scheduled = True
-                asyncio.get_running_loop().call_later(settings.MONITORING_REORDER_WAIT_MS / 1000, self.request_flush)
-            return
-        await self.deliver(event)
+        await self.send(text_data=json.dumps(event, separators=(",", ":")))
+        self.ahead.add(seq)
+        self.advance()
+        if self.ahead and not self.flush_scheduled:
+            self.flush_scheduled = True
+            asyncio.get_running_loop().call_later(settings.MONITORING_REORDER_WAIT_MS / 1000, self.request_flush)
 
     def request_flush(self) -> None:
         asyncio.ensure_future(self.channel_layer.send(self.channel_name, {"type": "monitor.flush"}))
 
     async def monitor_flush(self, message) -> None:
         self.flush_scheduled = False
-        if self.early:
-            await self.replay_until(min(self.early) - 1)
-            await self.deliver(None)
-
-    async def deliver(self, event: dict | None) -> None:
-        """Send `event` (the next seq) and every held event that now follows without a hole."""
-        if event is not None:
-            await self.send(text_data=json.dumps(event, separators=(",", ":")))
-            self.last_seq = event["seq"]
-        for seq in sorted(self.early):
-            if seq <= self.last_seq:
-                del self.early[seq]
-            elif seq == self.last_seq + 1:
-                await self.send(text_data=json.dumps(self.early.pop(seq), separators=(",", ":")))
-                self.last_seq = seq
-            else:
-                break
+        if self.ahead:
+            await self.replay_until(max(self.ahead))
 
     async def on_command(self, data) -> None:
         action, session_id = data.get("action"), data.get("session_id")

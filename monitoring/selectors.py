@@ -55,8 +55,10 @@ def last_seq(exam_id: int) -> int:
     return ExamStream.objects.filter(exam_id=exam_id).values_list("last_seq", flat=True).first() or 0
 
 
-def events_after(exam_id: int, after: int, limit: int, session_id=None) -> list[dict]:
+def events_after(exam_id: int, after: int, limit: int, session_id=None, upto: int | None = None) -> list[dict]:
     events = SessionEvent.objects.filter(exam_id=exam_id, seq__gt=after).order_by("seq")
+    if upto is not None:
+        events = events.filter(seq__lte=upto)
     if session_id is not None:
         events = events.filter(session_id=session_id)
     return [envelope(event) for event in events[:limit]]

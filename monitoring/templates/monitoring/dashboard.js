@@ -5,7 +5,8 @@
   const tbody = document.getElementById("sessions");
   const statusLine = document.getElementById("status");
   const sessions = new Map();
-  let lastSeq = null;
+  let lastSeq = null; // everything up to here was applied
+  const ahead = new Set(); // applied seqs above lastSeq
   let socket = null;
   let attempt = 0;
 
@@ -75,6 +76,7 @@
       tbody.textContent = "";
       for (const s of message.data.sessions) { sessions.set(s.sid, s); render(s.sid); }
       lastSeq = message.seq;
+      ahead.clear();
       setStatus("live", "Live · " + sessions.size + " sessions");
     } else if (message.type === "resumed") {
       lastSeq = message.seq;
@@ -84,8 +86,10 @@
     } else if (message.type === "command_result") {
       if (!message.data.ok) setStatus("live", "Command failed: " + message.data.detail);
     } else if (typeof message.seq === "number" && message.sid) {
-      if (lastSeq !== null && message.seq !== lastSeq + 1) { socket.send(JSON.stringify({ type: "sync" })); return; }
-      lastSeq = message.seq;
+      // events may arrive out of seq order (several server processes); the server fills holes itself
+      if (lastSeq === null || message.seq <= lastSeq || ahead.has(message.seq)) return;
+      ahead.add(message.seq);
+      while (ahead.has(lastSeq + 1)) ahead.delete(++lastSeq);
       apply(message);
     }
   }
