@@ -5,9 +5,11 @@ Both accept first, then check Origin and the single-use ticket, so refusals are 
 """
 
 import asyncio
+import functools
 import json
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
 from asgiref.sync import sync_to_async
@@ -26,8 +28,9 @@ from monitoring.tickets import FORBIDDEN, SESSION_ENDED, TicketError
 
 def db(function):
     """Consumer DB calls. Channels runs them on one thread per process; with a connection pool
-    (DATABASE_POOL) they run in parallel on the thread pool, each returning its connection to the pool."""
-    if not settings.DATABASES["default"].get("OPTIONS", {}).get("pool"):
+    (DATABASE_POOL) they run in parallel on their own threads, each returning its connection to the pool."""
+    pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+    if not pool:
         return database_sync_to_async(function)
 
     def pooled(*args, **kwargs):
@@ -36,7 +39,14 @@ def db(function):
         finally:
             connections.close_all()
 
-    return sync_to_async(pooled, thread_sensitive=False)
+    return sync_to_async(pooled, thread_sensitive=False, executor=_db_executor(pool))
+
+
+@functools.cache
+def _db_executor(pool) -> ThreadPoolExecutor:
+    """DB work gets its own threads (as many as pooled connections) so it never delays heartbeats."""
+    size = pool.get("max_size", 10) if isinstance(pool, dict) else 10
+    return ThreadPoolExecutor(max_workers=size, thread_name_prefix="monitoring-db")
 
 
 POLICY_VIOLATION, TOO_BIG, UNSUPPORTED = 1008, 1009, 1003

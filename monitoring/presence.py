@@ -8,6 +8,7 @@ sockets whose attempt has ended.
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from asgiref.sync import sync_to_async
@@ -22,10 +23,13 @@ from monitoring.models import OFFLINE, ONLINE, STALE, ProctoringSession
 log = logging.getLogger(__name__)
 
 
+_CACHE_THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="monitoring-cache")
+
+
 async def cache_call(method, *args, **kwargs):
     """A cache call on the thread pool: Django's `acache` methods all queue on the one thread-sensitive thread,
     which every socket of the process shares (the heartbeat path must not wait behind DB work)."""
-    return await sync_to_async(method, thread_sensitive=False)(*args, **kwargs)
+    return await sync_to_async(method, thread_sensitive=False, executor=_CACHE_THREADS)(*args, **kwargs)
 
 
 def heartbeat_key(session_id) -> str:

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 
 import jwt
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 
@@ -59,7 +58,9 @@ async def redeem(token: str | None, *, kind: str, target: str) -> Ticket:
     if claims.get("kind") != kind or claims.get("target") != str(target):
         raise TicketError(FORBIDDEN, "The ticket is for another session or exam.")
     ttl = max(int(claims["exp"]) - int(time.time()), 1) + 5
-    burned = await sync_to_async(cache.add, thread_sensitive=False)(_burn_key(claims.get("jti", "")), 1, timeout=ttl)
+    from monitoring.presence import cache_call
+
+    burned = await cache_call(cache.add, _burn_key(claims.get("jti", "")), 1, timeout=ttl)
     if not burned:
         raise TicketError(REAUTHENTICATE, "The ticket was already used.")
     return Ticket(user_id=int(claims["sub"]), kind=kind, target=str(target))
