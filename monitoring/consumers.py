@@ -39,13 +39,13 @@ def db(function):
         finally:
             connections.close_all()
 
-    return sync_to_async(pooled, thread_sensitive=False, executor=_db_executor(pool))
+    size = pool.get("max_size", 10) if isinstance(pool, dict) else 10
+    return sync_to_async(pooled, thread_sensitive=False, executor=_db_executor(size))
 
 
 @functools.cache
-def _db_executor(pool) -> ThreadPoolExecutor:
+def _db_executor(size: int) -> ThreadPoolExecutor:
     """DB work gets its own threads (as many as pooled connections) so it never delays heartbeats."""
-    size = pool.get("max_size", 10) if isinstance(pool, dict) else 10
     return ThreadPoolExecutor(max_workers=size, thread_name_prefix="monitoring-db")
 
 

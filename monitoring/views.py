@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,6 +12,13 @@ from rest_framework.response import Response
 from exams.api import ExamsAPIView, JwtAuthentication, is_course_staff
 from monitoring import selectors, services, tickets
 from monitoring.models import ProctoringSession
+from monitoring.serializers import (
+    EventPageSerializer,
+    SessionRequestSerializer,
+    SessionSerializer,
+    SnapshotSerializer,
+    TicketSerializer,
+)
 
 
 def _int_param(request, name: str, default: int, maximum: int | None = None) -> int:
@@ -33,6 +41,7 @@ def _require_exam_staff(user, exam_id: int) -> None:
 class LearnerSessionView(ExamsAPIView):
     """POST {"attempt_id"} → the learner's session for their in-progress attempt: `{"session_id", "ws_path"}`."""
 
+    @extend_schema(request=SessionRequestSerializer, responses=SessionSerializer)
     def post(self, request):
         attempt_id = request.data.get("attempt_id") if isinstance(request.data, dict) else None
         if isinstance(attempt_id, bool) or not isinstance(attempt_id, int):
@@ -44,6 +53,7 @@ class LearnerSessionView(ExamsAPIView):
 class SessionTicketView(ExamsAPIView):
     """POST → a single-use ticket for the owner's session socket (60 s by default)."""
 
+    @extend_schema(request=None, responses=TicketSerializer)
     def post(self, request, session_id):
         state = selectors.session_state(session_id)
         if state is None or state["user_id"] != request.user.pk:
@@ -57,6 +67,7 @@ class SessionTicketView(ExamsAPIView):
 class DashboardTicketView(ExamsAPIView):
     """POST → a single-use ticket for one exam's dashboard socket (course staff)."""
 
+    @extend_schema(request=None, responses=TicketSerializer)
     def post(self, request, exam_id):
         _require_exam_staff(request.user, exam_id)
         ticket, ttl = tickets.issue(user_id=request.user.pk, kind=tickets.EXAM, target=str(exam_id))
@@ -67,6 +78,14 @@ class DashboardTicketView(ExamsAPIView):
 class ExamEventsView(ExamsAPIView):
     """GET ?after=<seq>&limit=&session_id= → `{"events": [...], "last_seq", "has_more"}` (replay for dashboards)."""
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("after", int, description="Events with a greater seq"),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("session_id", str, description="Only this session's events"),
+        ],
+        responses=EventPageSerializer,
+    )
     def get(self, request, exam_id):
         _require_exam_staff(request.user, exam_id)
         after = _int_param(request, "after", 0)
@@ -83,6 +102,7 @@ class ExamEventsView(ExamsAPIView):
 class ExamSessionsView(ExamsAPIView):
     """GET → the dashboard snapshot over REST."""
 
+    @extend_schema(responses=SnapshotSerializer)
     def get(self, request, exam_id):
         _require_exam_staff(request.user, exam_id)
         return Response(selectors.snapshot(exam_id))
