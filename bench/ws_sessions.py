@@ -350,7 +350,8 @@ def report(results: list[dict], seconds: int) -> str:
         "`bench/ws_sessions.py`: N learner sockets + 20 dashboard sockets of one exam on loopback; "
         f"{seconds} s of steady load after all sockets are up. Each learner: heartbeat every 2 s (±10 %), "
         "anomaly every 10 s (random phase); every dashboard receives every anomaly. Server: `manage.py run_asgi` "
-        "(uvicorn, 2 worker processes, uvloop), Redis channel layer and Redis cache (127.0.0.1), PostgreSQL; "
+        "(uvicorn, 2 worker processes, uvloop), Redis pub/sub channel layer and Redis cache (127.0.0.1), PostgreSQL "
+        "with `DATABASE_POOL`; "
         "client: one asyncio process (websockets + uvloop), 100 handshakes in flight, tickets fetched over REST "
         "first. Client, server, Redis and PostgreSQL share the machine's 2 cores with other developers' jobs "
         "(load average in the table), so high percentiles are pessimistic.",

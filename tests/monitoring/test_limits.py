@@ -168,3 +168,19 @@ def test_out_of_order_events_are_sent_at_once_and_never_twice(clients, course_st
         await dashboard.disconnect()
 
     run(scenario)
+
+
+def test_with_a_connection_pool_db_calls_run_on_their_own_threads(monkeypatch):
+    import threading
+
+    from django.conf import settings as django_settings
+
+    from monitoring.consumers import db
+
+    options = {**django_settings.DATABASES["default"].get("OPTIONS", {}), "pool": {"max_size": 3}}
+    monkeypatch.setitem(django_settings.DATABASES["default"], "OPTIONS", options)
+
+    async def scenario():
+        return await db(lambda: threading.current_thread().name)()
+
+    assert run(scenario).startswith("monitoring-db")
