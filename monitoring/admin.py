@@ -15,4 +15,5 @@ class ProctoringSessionAdmin(admin.ModelAdmin):
 class SessionEventAdmin(admin.ModelAdmin):
     list_display = ("seq", "exam", "session", "type", "kind", "severity", "client_seq", "created")
     list_filter = ("type",)
+    search_fields = ("kind", "session__user__username")
     readonly_fields = [field.name for field in SessionEvent._meta.fields]
