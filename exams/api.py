@@ -1,6 +1,6 @@
 """The exams app's public surface for other apps (re-exports only)."""
 
-from exams import statuses
+from exams import exceptions, statuses
 from exams.auth.authentication import JwtAuthentication
 from exams.auth.permissions import IsCourseStaff
 from exams.exam_types import get_exam_type
@@ -17,6 +17,7 @@ from exams.signals import attempt_clock_changed, attempt_reset, attempt_status_c
 from exams.state_machine import TOOL_REVIEWABLE, Action, Actor
 
 __all__ = [
+    "exceptions",
     "REPLICATED_ROLES",
     "TOOL_REVIEWABLE",
     "Action",

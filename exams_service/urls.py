@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("exams.rest.urls")),
     path("legacy_router/", include("legacy_router.urls")),
     path("xqueue/", include("xqueue.urls")),
+    path("", include("monitoring.urls")),  # live proctoring sessions (monitoring app)
 ]
 
 # Unknown URLs answer JSON `{"detail": "Not found."}` instead of Django's HTML page.

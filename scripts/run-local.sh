@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the web server plus the in-process periodic tasks (attempt timers) on the embedded defaults.
+# settings.local puts `daphne` first in INSTALLED_APPS, so `runserver` is daphne's: one process serves HTTP and
+# the /ws/ WebSocket routes (in-memory channel layer, in-process presence sweep).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -11,4 +13,5 @@ mkdir -p .local
 periodic=$!
 trap 'kill $periodic 2>/dev/null || true' EXIT INT TERM
 echo "Periodic tasks (attempt timers) running in the background, log: .local/periodic-tasks.log"
+echo "HTTP and WebSocket (ws://$HOST:$PORT/ws/...) on one ASGI server; proctor dashboard: /monitoring/exams/<exam_id>/"
 "$PY" manage.py runserver "$HOST:$PORT"

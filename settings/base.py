@@ -308,3 +308,79 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- acs: Assessment Control Service, POST /lti/<lti_config_id>/acs (docs/acs.md) -----------------------------
 INSTALLED_APPS += ["acs"]
+
+# --- Live proctoring sessions over WebSocket (monitoring app, docs/monitoring.md) -----------------
+# Embedded default: in-memory channel layer (one process: `make run`) and an in-process presence sweeper.
+# Production: CHANNEL_LAYER_URL (or REDIS_URL) → Redis channel layer shared by every ASGI process; Celery
+# beat sweeps presence. Serve /ws/ with `manage.py run_asgi` (uvicorn, graceful-shutdown timeout).
+INSTALLED_APPS += ["channels", "monitoring"]
+ASGI_APPLICATION = "exams_service.asgi.application"
+CHANNEL_LAYER_URL = env_str("CHANNEL_LAYER_URL", REDIS_URL)
+CHANNEL_LAYER_CAPACITY = env_int("CHANNEL_LAYER_CAPACITY", 1000)  # messages held per channel (a dashboard)
+CHANNEL_LAYER_EXPIRY_SECONDS = env_int("CHANNEL_LAYER_EXPIRY_SECONDS", 30)
+CHANNEL_LAYER_GROUP_EXPIRY_SECONDS = env_int("CHANNEL_LAYER_GROUP_EXPIRY_SECONDS", 86400)  # > longest exam
+CHANNEL_LAYER_MAX_CONNECTIONS = env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 1000)  # per process; redis-py 8 raises
+CHANNEL_LAYER_SOCKET_TIMEOUT = env_int("CHANNEL_LAYER_SOCKET_TIMEOUT", 15)  # must exceed BZPOPMIN's 5 s
+# pubsub: one PUBLISH per group message, each process fans out locally (at-most-once: dashboards fill holes
+# from the event log). core: per-channel lists with `capacity` (one Redis round trip per delivered message).
+CHANNEL_LAYER_BACKEND = env_str("CHANNEL_LAYER_BACKEND", "pubsub")
+
+
+def channel_layers(url: str, backend: str = CHANNEL_LAYER_BACKEND) -> dict:
+    """Redis channel layer for a URL, in-memory without one (spec §3.3, §3.8: pool and timeouts set)."""
+    if not url:
+        return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
+    host = {
+        "address": url,
+        "max_connections": CHANNEL_LAYER_MAX_CONNECTIONS,
+        "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
+        "socket_connect_timeout": 5,
+    }
+    if backend == "pubsub":
+        config = {"hosts": [host], "prefix": env_str("CHANNEL_LAYER_PREFIX", "exams-ws")}
+        return {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": config}}
+    config = {
+        "hosts": [host],
+        "capacity": CHANNEL_LAYER_CAPACITY,
+        "expiry": CHANNEL_LAYER_EXPIRY_SECONDS,
+        "group_expiry": CHANNEL_LAYER_GROUP_EXPIRY_SECONDS,
+        "prefix": env_str("CHANNEL_LAYER_PREFIX", "exams-ws"),
+    }
+    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": config}}
+
+
+CHANNEL_LAYERS = channel_layers(CHANNEL_LAYER_URL)
+MONITORING_ALLOWED_ORIGINS = env_list("MONITORING_ALLOWED_ORIGINS", [EXAMS_SERVICE_URL, *CORS_ALLOWED_ORIGINS])
+MONITORING_TICKET_TTL_SECONDS = env_int("MONITORING_TICKET_TTL_SECONDS", 60)
+MONITORING_HEARTBEAT_INTERVAL_SECONDS = env_int("MONITORING_HEARTBEAT_INTERVAL_SECONDS", 10)
+MONITORING_STALE_AFTER_SECONDS = env_int("MONITORING_STALE_AFTER_SECONDS", 25)
+MONITORING_OFFLINE_AFTER_SECONDS = env_int("MONITORING_OFFLINE_AFTER_SECONDS", 45)
+MONITORING_SWEEP_SECONDS = env_int("MONITORING_SWEEP_SECONDS", 5)
+MONITORING_INPROCESS_SWEEPER = env_bool("MONITORING_INPROCESS_SWEEPER", not CHANNEL_LAYER_URL)
+MONITORING_MAX_FRAME_BYTES = env_int("MONITORING_MAX_FRAME_BYTES", 16384)
+MONITORING_RATE_PER_SECOND = env_float("MONITORING_RATE_PER_SECOND", 5.0)
+MONITORING_RATE_BURST = env_int("MONITORING_RATE_BURST", 20)
+MONITORING_RATE_MAX_DROPS = env_int("MONITORING_RATE_MAX_DROPS", 20)  # then close 1008
+MONITORING_REPLAY_LIMIT = env_int("MONITORING_REPLAY_LIMIT", 500)  # larger gaps → `gap` + snapshot
+MONITORING_SNAPSHOT_ANOMALIES = env_int("MONITORING_SNAPSHOT_ANOMALIES", 5)
+MONITORING_REORDER_WAIT_MS = env_int("MONITORING_REORDER_WAIT_MS", 250)  # a hole open this long → fill from the log
+CELERY_BEAT_SCHEDULE["sweep-proctoring-presence"] = {
+    "task": "monitoring.tasks.sweep_presence",
+    "schedule": float(MONITORING_SWEEP_SECONDS),
+}
+# ASGI server for /ws/ (`manage.py run_asgi`, uvicorn): graceful shutdown bounds deploys (uvicorn waits forever
+# for open sockets without it); the frame cap is enforced again per message by the consumers.
+ASGI_WORKERS = env_int("ASGI_WORKERS", 2)
+ASGI_GRACEFUL_SHUTDOWN_SECONDS = env_int("ASGI_GRACEFUL_SHUTDOWN_SECONDS", 10)
+ASGI_WS_MAX_SIZE = env_int("ASGI_WS_MAX_SIZE", 65536)
+ASGI_WS_PING_SECONDS = env_float("ASGI_WS_PING_SECONDS", 20.0)
+ASGI_BACKLOG = env_int("ASGI_BACKLOG", 4096)
+# ASGI runs sync code in short-lived threads, so persistent connections (CONN_MAX_AGE) leak one per thread:
+# under `run_asgi` on PostgreSQL set DATABASE_POOL=true (psycopg pool per process, DATABASE_POOL_MAX_SIZE each).
+if env_bool("DATABASE_POOL", False) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
+        "timeout": 10,
+    }

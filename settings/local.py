@@ -22,3 +22,6 @@ if not EXAM_ACCESS_TOKENS["PRIVATE_JWK"]:
 INSTALLED_APPS += ["lti.demo_tool"]  # noqa: F405
 ROOT_URLCONF = "lti.demo_tool.local_urls"  # the service's URLs + /lti/demo_tool/
 LTI_DEMO_TOOL_KEY_PATH = BASE_DIR / ".local" / "lti_demo_tool_key.pem"
+
+# --- monitoring: `make run` serves HTTP and WebSocket from one process (daphne's runserver) -----
+INSTALLED_APPS = ["daphne", *INSTALLED_APPS]  # noqa: F405

@@ -47,3 +47,10 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 EXAM_ACCESS_TOKENS = {**EXAM_ACCESS_TOKENS, "PRIVATE_JWK": new_private_jwk()}  # noqa: F405
 XQUEUE_QUEUE_CACHE_SECONDS = 0  # every test sees its own queues
 EXAM_CACHE_SECONDS = 0  # tests reuse primary keys across transactions; tests/exams/test_exam_cache.py covers it
+
+
+# --- monitoring: in-memory channel layer; tests drive the presence sweep themselves -------------
+CHANNEL_LAYER_URL = ""
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+MONITORING_INPROCESS_SWEEPER = False
+MONITORING_ALLOWED_ORIGINS = ["http://test.exams:18740", "http://testserver"]

@@ -1,0 +1,112 @@
+"""Presence from heartbeats: the last beat lives in the cache (Redis in production), transitions in the DB.
+
+A heartbeat is one cache write. The sweep (Celery beat, or an in-process loop in the embedded default)
+turns silence into `stale` then `offline` (flagging the session, never failing the attempt) and closes
+sockets whose attempt has ended.
+"""
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.core.cache import cache
+
+from exams.api import statuses
+from monitoring import fanout, selectors, services
+from monitoring.models import OFFLINE, ONLINE, STALE, ProctoringSession
+
+log = logging.getLogger(__name__)
+
+
+_CACHE_THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="monitoring-cache")
+
+
+async def cache_call(method, *args, **kwargs):
+    """A cache call on the thread pool: Django's `acache` methods all queue on the one thread-sensitive thread,
+    which every socket of the process shares (the heartbeat path must not wait behind DB work)."""
+    return await sync_to_async(method, thread_sensitive=False, executor=_CACHE_THREADS)(*args, **kwargs)
+
+
+def heartbeat_key(session_id) -> str:
+    return f"mon:hb:{session_id}"
+
+
+async def beat(session_id, now: float | None = None) -> None:
+    timeout = settings.MONITORING_OFFLINE_AFTER_SECONDS * 4
+    await cache_call(cache.set, heartbeat_key(session_id), now if now is not None else time.time(), timeout=timeout)
+
+
+def state_for_silence(seconds: float) -> str:
+    if seconds >= settings.MONITORING_OFFLINE_AFTER_SECONDS:
+        return OFFLINE
+    if seconds >= settings.MONITORING_STALE_AFTER_SECONDS:
+        return STALE
+    return ONLINE
+
+
+def publish_presence(event) -> None:
+    """Tell dashboards (sequenced) and the learner's socket (so its next heartbeat can flip back to online)."""
+    if event is None:
+        return
+    fanout.to_exam_sync(event.exam_id, selectors.envelope(event))
+    fanout.to_session_sync(event.session_id, "session.presence", state=event.kind)
+
+
+def sweep(now: float | None = None) -> dict:
+    """One pass over sessions not yet offline. `now` (epoch seconds) makes the clock controllable."""
+    now = now if now is not None else time.time()
+    counts = {"stale": 0, "offline": 0, "ended": 0}
+    sessions = list(
+        ProctoringSession.objects.exclude(presence=OFFLINE)
+        .select_related("attempt")
+        .only("id", "exam_id", "presence", "presence_changed", "attempt__status", "attempt__reset_at")
+    )
+    beats = cache.get_many([heartbeat_key(session.pk) for session in sessions])
+    for session in sessions:
+        running = session.attempt.status in statuses.IN_PROGRESS and session.attempt.reset_at is None
+        if not running:
+            fanout.to_session_sync(session.pk, "session.ended", status=session.attempt.status, reason="ended")
+            event = services.set_presence(session_id=session.pk, state=OFFLINE, now=_dt(now))
+            publish_presence(event)
+            counts["ended"] += 1
+            continue
+        last = beats.get(heartbeat_key(session.pk), session.presence_changed.timestamp())
+        target = state_for_silence(now - last)
+        if target == ONLINE or target == session.presence:
+            continue
+        event = services.set_presence(session_id=session.pk, state=target, now=_dt(now), flag=target == OFFLINE)
+        publish_presence(event)
+        counts[target] += 1
+    return counts
+
+
+def _dt(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=UTC)
+
+
+_loops: set = set()
+
+
+def ensure_inprocess_sweeper() -> None:
+    """Embedded default (in-memory layer, one process): run the sweep on this event loop, once."""
+    if not settings.MONITORING_INPROCESS_SWEEPER:
+        return
+    loop = asyncio.get_running_loop()
+    if loop in _loops:
+        return
+    _loops.add(loop)
+    loop.create_task(_sweep_forever())
+
+
+async def _sweep_forever() -> None:
+    while True:
+        await asyncio.sleep(settings.MONITORING_SWEEP_SECONDS)
+        try:
+            await database_sync_to_async(sweep)()
+        except Exception:  # noqa: BLE001 - keep sweeping
+            log.exception("Presence sweep failed")

@@ -1,0 +1,194 @@
+"""State changes of the monitoring app: sessions, the sequenced event log, presence, proctor commands."""
+
+import json
+import re
+import uuid
+from datetime import datetime
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from exams.api import Action, Actor, ExamAttempt, User, apply_action, exceptions, set_clock_paused, statuses
+from monitoring import fanout, selectors
+from monitoring.models import (
+    ANOMALY,
+    COMMAND,
+    OFFLINE,
+    ONLINE,
+    PRESENCE,
+    STALE,
+    ExamStream,
+    ProctoringSession,
+    SessionEvent,
+)
+
+ANOMALY_KIND = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
+COMMANDS = ("warn", "pause", "resume", "terminate")
+
+
+def ensure_session(*, attempt: ExamAttempt) -> ProctoringSession:
+    """The attempt's session, created on first need (attempt start, or the learner asking for it)."""
+    ExamStream.objects.bulk_create([ExamStream(exam_id=attempt.exam_id)], ignore_conflicts=True)
+    try:
+        with transaction.atomic():
+            session, _ = ProctoringSession.objects.get_or_create(
+                attempt=attempt, defaults={"exam_id": attempt.exam_id, "user_id": attempt.user_id}
+            )
+    except IntegrityError:  # created concurrently
+        session = ProctoringSession.objects.get(attempt=attempt)
+    return session
+
+
+def session_for_learner(*, user: User, attempt_id: int) -> ProctoringSession:
+    attempt = ExamAttempt.objects.filter(pk=attempt_id, reset_at__isnull=True).first()
+    if attempt is None or attempt.user_id != user.pk:
+        raise exceptions.NotFound(f"Attempt with attempt_id={attempt_id} does not exist.")
+    if attempt.status not in statuses.IN_PROGRESS:
+        raise exceptions.Conflict(f'Attempt with attempt_id={attempt_id} is not in progress ("{attempt.status}").')
+    return ensure_session(attempt=attempt)
+
+
+def record_event(
+    *,
+    session_id,
+    exam_id: int,
+    type: str,
+    kind: str,
+    severity: float | None = None,
+    client_seq: int | None = None,
+    data: dict | None = None,
+    actor_id: int | None = None,
+) -> tuple[SessionEvent, bool]:
+    """Append to the log with the exam's next seq; `(event, False)` for a client_seq already recorded.
+
+    The exam's counter row is locked only for the increment and the insert (the duplicate check runs first;
+    a concurrent duplicate hits the unique constraint and rolls the increment back, so seqs never skip).
+    """
+    if client_seq is not None:
+        existing = SessionEvent.objects.filter(session_id=session_id, client_seq=client_seq).first()
+        if existing is not None:
+            return existing, False
+    fields = dict(
+        exam_id=exam_id,
+        session_id=session_id,
+        type=type,
+        kind=kind,
+        severity=severity,
+        client_seq=client_seq,
+        data=data or {},
+        actor_id=actor_id,
+    )
+    try:
+        if connection.vendor == "postgresql":
+            return _append_in_one_statement(fields), True
+        with transaction.atomic():
+            stream = ExamStream.objects.select_for_update().filter(exam_id=exam_id).first()
+            if stream is None:
+                ExamStream.objects.bulk_create([ExamStream(exam_id=exam_id)], ignore_conflicts=True)
+                stream = ExamStream.objects.select_for_update().get(exam_id=exam_id)
+            stream.last_seq += 1
+            stream.save(update_fields=["last_seq"])
+            event = SessionEvent.objects.create(seq=stream.last_seq, **fields)
+    except IntegrityError:
+        if client_seq is None:
+            raise
+        return SessionEvent.objects.get(session_id=session_id, client_seq=client_seq), False
+    return event, True
+
+
+def _append_in_one_statement(fields: dict) -> SessionEvent:
+    """PostgreSQL: increment the exam's counter and insert in one statement, so the counter row is locked for
+    microseconds instead of several round trips (the hot path of every anomaly; see docs/benchmarks.md)."""
+    event = SessionEvent(created=timezone.now(), **fields)
+    columns = ["exam_id", "session_id", "type", "kind", "severity", "client_seq", "data", "actor_id", "created"]
+    session_uuid = uuid.UUID(str(event.session_id))
+    values = [session_uuid, event.type, event.kind, event.severity, event.client_seq, json.dumps(event.data)]
+    values += [event.actor_id, event.created]
+    stream, table = ExamStream._meta.db_table, SessionEvent._meta.db_table
+    sql = (
+        f"WITH s AS (UPDATE {stream} SET last_seq = last_seq + 1 WHERE exam_id = %s RETURNING last_seq) "
+        f"INSERT INTO {table} ({', '.join(columns)}, seq) "
+        f"SELECT %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, s.last_seq FROM s RETURNING id, seq"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event.exam_id, event.exam_id, *values])
+        row = cursor.fetchone()
+    if row is None:  # no counter row yet
+        ExamStream.objects.bulk_create([ExamStream(exam_id=event.exam_id)], ignore_conflicts=True)
+        return _append_in_one_statement(fields)
+    event.pk, event.seq = row
+    return event
+
+
+def validate_anomaly(data) -> dict:
+    """`{"kind", "severity" 0..1, "client_seq" >= 0, "evidence"?}` or ValueError with a message for the client."""
+    if not isinstance(data, dict):
+        raise ValueError("anomaly data must be an object")
+    kind, severity, client_seq = data.get("kind"), data.get("severity"), data.get("client_seq")
+    if not isinstance(kind, str) or not ANOMALY_KIND.match(kind):
+        raise ValueError("kind must be a short lowercase identifier")
+    if isinstance(severity, bool) or not isinstance(severity, int | float) or not 0 <= severity <= 1:
+        raise ValueError("severity must be a number from 0 to 1")
+    if isinstance(client_seq, bool) or not isinstance(client_seq, int) or not 0 <= client_seq < 2**53:
+        raise ValueError("client_seq must be a non-negative integer")
+    evidence = data.get("evidence")
+    if evidence is not None and (not isinstance(evidence, str) or len(evidence) > 512):
+        raise ValueError("evidence must be a string of at most 512 characters")
+    return {"kind": kind, "severity": float(severity), "client_seq": client_seq, "evidence": evidence}
+
+
+def record_anomaly(*, session_id, exam_id: int, anomaly: dict) -> tuple[SessionEvent, bool]:
+    extra = {"evidence": anomaly["evidence"]} if anomaly.get("evidence") else {}
+    return record_event(
+        session_id=session_id,
+        exam_id=exam_id,
+        type=ANOMALY,
+        kind=anomaly["kind"],
+        severity=anomaly["severity"],
+        client_seq=anomaly["client_seq"],
+        data=extra,
+    )
+
+
+def set_presence(
+    *, session_id, state: str, now: datetime | None = None, flag: bool = False, only_from: str | None = None
+) -> SessionEvent | None:
+    """Record a presence transition (None when unchanged, or not from `only_from`); `flag` marks heartbeat loss."""
+    assert state in (ONLINE, STALE, OFFLINE)
+    with transaction.atomic():
+        session = ProctoringSession.objects.select_for_update().filter(pk=session_id).first()
+        if session is None or session.presence == state or only_from not in (None, session.presence):
+            return None
+        session.presence = state
+        session.presence_changed = now or timezone.now()
+        session.flagged = session.flagged or flag
+        session.save(update_fields=["presence", "presence_changed", "flagged"])
+        data = {"flagged": session.flagged}
+        event, _ = record_event(session_id=session.pk, exam_id=session.exam_id, type=PRESENCE, kind=state, data=data)
+    return event
+
+
+def proctor_command(*, exam_id: int, session_id, action: str, message: str, user: User) -> dict:
+    """warn → logged and sent to the learner; pause/resume/terminate → the attempt services (bridged back)."""
+    if action not in COMMANDS:
+        raise exceptions.ExamsError(f"Unknown command {action!r}.")
+    session = ProctoringSession.objects.filter(pk=session_id, exam_id=exam_id).select_related("attempt").first()
+    if session is None:
+        raise exceptions.NotFound("No such session in this exam.")
+    if session.attempt.reset_at is not None or session.attempt.status not in statuses.IN_PROGRESS:
+        raise exceptions.Conflict(f'The attempt is not in progress ("{session.attempt.status}").')
+    if action in ("pause", "resume"):
+        set_clock_paused(attempt_id=session.attempt_id, paused=action == "pause", requesting_user=user)
+    elif action == "terminate":
+        apply_action(
+            attempt_id=session.attempt_id, action=Action.PROCTOR_TERMINATE, actor=Actor.STAFF, requesting_user=user
+        )
+    else:
+        data = {"message": message[:500], "by": user.username}
+        event, _ = record_event(
+            session_id=session.pk, exam_id=exam_id, type=COMMAND, kind="warn", data=data, actor_id=user.pk
+        )
+        envelope = selectors.envelope(event)
+        fanout.to_session_sync(session.pk, "session.command", action="warn", data=data, seq=event.seq)
+        fanout.to_exam_sync(exam_id, envelope)
+    return {"session_id": str(session.pk), "action": action, "ok": True}

@@ -1,0 +1,135 @@
+"""REST helpers for the sockets (session lookup, tickets, replay) and the proctor dashboard page."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from exams.api import ExamsAPIView, JwtAuthentication, is_course_staff
+from monitoring import selectors, services, tickets
+from monitoring.models import ProctoringSession
+from monitoring.serializers import (
+    EventPageSerializer,
+    SessionRequestSerializer,
+    SessionSerializer,
+    SnapshotSerializer,
+    TicketSerializer,
+)
+
+
+def _int_param(request, name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isdigit():
+        raise ValidationError({"detail": f"{name} must be a non-negative integer."})
+    return min(int(raw), maximum) if maximum is not None else int(raw)
+
+
+def _require_exam_staff(user, exam_id: int) -> None:
+    course_id = selectors.exam_course_id(exam_id)
+    if course_id is None:
+        raise NotFound({"detail": f"Exam with exam_id={exam_id} does not exist."})
+    if not is_course_staff(user, course_id):
+        raise PermissionDenied({"detail": "Only course staff may monitor this exam."})
+
+
+class LearnerSessionView(ExamsAPIView):
+    """POST {"attempt_id"} → the learner's session for their in-progress attempt: `{"session_id", "ws_path"}`."""
+
+    @extend_schema(request=SessionRequestSerializer, responses=SessionSerializer)
+    def post(self, request):
+        attempt_id = request.data.get("attempt_id") if isinstance(request.data, dict) else None
+        if isinstance(attempt_id, bool) or not isinstance(attempt_id, int):
+            raise ValidationError({"detail": "attempt_id must be an integer."})
+        session = services.session_for_learner(user=request.user, attempt_id=attempt_id)
+        return Response({"session_id": str(session.pk), "ws_path": f"/ws/v1/proctoring/sessions/{session.pk}/"})
+
+
+class SessionTicketView(ExamsAPIView):
+    """POST → a single-use ticket for the owner's session socket (60 s by default)."""
+
+    @extend_schema(request=None, responses=TicketSerializer)
+    def post(self, request, session_id):
+        state = selectors.session_state(session_id)
+        if state is None or state["user_id"] != request.user.pk:
+            raise NotFound({"detail": "No such session."})
+        if not state["running"]:
+            return Response({"detail": "The attempt is not in progress."}, status=409)
+        ticket, ttl = tickets.issue(user_id=request.user.pk, kind=tickets.SESSION, target=str(session_id))
+        return Response({"ticket": ticket, "expires_in": ttl, "ws_path": f"/ws/v1/proctoring/sessions/{session_id}/"})
+
+
+class DashboardTicketView(ExamsAPIView):
+    """POST → a single-use ticket for one exam's dashboard socket (course staff)."""
+
+    @extend_schema(request=None, responses=TicketSerializer)
+    def post(self, request, exam_id):
+        _require_exam_staff(request.user, exam_id)
+        ticket, ttl = tickets.issue(user_id=request.user.pk, kind=tickets.EXAM, target=str(exam_id))
+        path = f"/ws/v1/proctoring/monitor/exams/{exam_id}/"
+        return Response({"ticket": ticket, "expires_in": ttl, "ws_path": path})
+
+
+class ExamEventsView(ExamsAPIView):
+    """GET ?after=<seq>&limit=&session_id= → `{"events": [...], "last_seq", "has_more"}` (replay for dashboards)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("after", int, description="Events with a greater seq"),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("session_id", str, description="Only this session's events"),
+        ],
+        responses=EventPageSerializer,
+    )
+    def get(self, request, exam_id):
+        _require_exam_staff(request.user, exam_id)
+        after = _int_param(request, "after", 0)
+        limit = max(_int_param(request, "limit", 100, maximum=settings.MONITORING_REPLAY_LIMIT), 1)
+        session_id = request.query_params.get("session_id") or None
+        if session_id is not None and not ProctoringSession.objects.filter(pk=_uuid(session_id), exam_id=exam_id):
+            raise NotFound({"detail": "No such session in this exam."})
+        events = selectors.events_after(exam_id, after, limit + 1, session_id=session_id)
+        return Response(
+            {"events": events[:limit], "last_seq": selectors.last_seq(exam_id), "has_more": len(events) > limit}
+        )
+
+
+class ExamSessionsView(ExamsAPIView):
+    """GET → the dashboard snapshot over REST."""
+
+    @extend_schema(responses=SnapshotSerializer)
+    def get(self, request, exam_id):
+        _require_exam_staff(request.user, exam_id)
+        return Response(selectors.snapshot(exam_id))
+
+
+def _uuid(value: str):
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise ValidationError({"detail": "session_id must be a UUID."}) from exc
+
+
+def dashboard_page(request, exam_id: int):
+    """Staff-only HTML page; authenticated by the LMS JWT cookie (or header), like the REST API."""
+    try:
+        user_auth = JwtAuthentication().authenticate(Request(request))
+    except APIException:
+        user_auth = None
+    user = user_auth[0] if user_auth else None
+    if user is None:
+        return HttpResponse("Sign in to the LMS first (JWT cookie missing or expired).", status=401)
+    course_id = selectors.exam_course_id(exam_id)
+    if course_id is None:
+        return HttpResponse("No such exam.", status=404)
+    if not is_course_staff(user, course_id):
+        return HttpResponse("Only course staff may monitor this exam.", status=403)
+    context = {"exam_id": exam_id, "course_id": course_id, "csrf_token": get_token(request), "username": user.username}
+    return render(request, "monitoring/dashboard.html", context)

@@ -1,0 +1,83 @@
+"""Presence: heartbeats in the cache, the sweep turns silence into stale then offline (flagged, attempt untouched)."""
+
+import time
+
+import pytest
+from channels.db import database_sync_to_async
+from django.conf import settings as django_settings
+
+from exams import statuses
+from monitoring import presence
+from monitoring.models import ProctoringSession, SessionEvent
+from monitoring.tasks import sweep_presence
+from tests.monitoring.conftest import (
+    connect_dashboard,
+    connect_learner,
+    dashboard_ticket,
+    learner_ticket,
+    receive,
+    receive_until,
+    run,
+    send,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+sweep = database_sync_to_async(presence.sweep)
+
+
+def test_silence_goes_stale_then_offline_and_a_heartbeat_brings_it_back(clients, learner, course_staff, session):
+    staff, mine = dashboard_ticket(clients, course_staff, session.exam_id), learner_ticket(clients, learner, session.pk)
+
+    async def scenario():
+        dashboard, _ = await connect_dashboard(session.exam_id, staff)
+        learner_socket, _ = await connect_learner(session.pk, mine)
+        assert (await receive(dashboard))["data"]["kind"] == "online"
+        start = time.time()
+        await presence.beat(session.pk, now=start)
+        assert await sweep(now=start + 10) == {"stale": 0, "offline": 0, "ended": 0}  # within the interval
+        assert await sweep(now=start + 26) == {"stale": 1, "offline": 0, "ended": 0}
+        stale = await receive(dashboard)
+        assert (stale["type"], stale["data"]) == ("presence", {"kind": "stale", "flagged": False})
+        await send(learner_socket, "heartbeat", ts=1)  # the learner is back: online again, without a DB read
+        await receive_until(learner_socket, "heartbeat_ack")
+        assert (await receive(dashboard))["data"]["kind"] == "online"
+        await presence.beat(session.pk, now=start)
+        assert await sweep(now=start + 46) == {"stale": 0, "offline": 1, "ended": 0}
+        offline = await receive(dashboard)
+        assert offline["data"] == {"kind": "offline", "flagged": True}
+        await learner_socket.disconnect()
+        await dashboard.disconnect()
+
+    run(scenario)
+    session.refresh_from_db()
+    assert session.flagged is True and session.presence == "offline"
+    assert session.attempt.status == statuses.STARTED  # heartbeat loss flags; it never fails the exam
+    kinds = list(SessionEvent.objects.filter(type="presence").order_by("seq").values_list("kind", flat=True))
+    assert kinds == ["online", "stale", "online", "offline"]
+
+
+def test_sweep_closes_sockets_of_attempts_that_ended_elsewhere(clients, learner, session, attempt):
+    mine = learner_ticket(clients, learner, session.pk)
+
+    async def scenario():
+        learner_socket, _ = await connect_learner(session.pk, mine)
+
+        def end_without_signals():  # e.g. a timer in another process, whose fan-out never reached us
+            type(attempt).objects.filter(pk=attempt.pk).update(status=statuses.SUBMITTED)
+
+        await database_sync_to_async(end_without_signals)()
+        assert (await sweep())["ended"] == 1
+        ended = await receive_until(learner_socket, "ended")
+        assert ended["data"]["status"] == "submitted"
+
+    run(scenario)
+    assert ProctoringSession.objects.get(pk=session.pk).presence == "offline"
+
+
+def test_beat_schedule_has_the_sweep_and_the_task_defers_to_the_inprocess_sweeper(settings, session):
+    entry = django_settings.CELERY_BEAT_SCHEDULE["sweep-proctoring-presence"]
+    assert entry["task"] == "monitoring.tasks.sweep_presence" and entry["schedule"] == 5.0
+    settings.MONITORING_INPROCESS_SWEEPER = True
+    assert sweep_presence.apply().result == "in-process"
+    settings.MONITORING_INPROCESS_SWEEPER = False
+    assert sweep_presence.apply().result == {"stale": 0, "offline": 0, "ended": 0}
