@@ -1,7 +1,6 @@
 """Driving the platform with Django's test client: start proctoring, answer the OIDC login, post a start JWT."""
 
 import re
-import time
 import uuid
 from urllib.parse import parse_qs, urlparse
 
@@ -9,7 +8,7 @@ import jwt
 from django.test import Client
 
 from tests.conftest import auth_header
-from tests.lti.tool import LTI, LTI_AP, pem
+from tests.lti.tool import pem, start_assessment_claims
 
 GATE = "/lti/lti_consumer/v1/launch/"
 START_ASSESSMENT = "/lti/lti_consumer/v1/start_proctoring_assessment"
@@ -45,22 +44,9 @@ def id_token_of(response) -> dict:
 
 
 def start_jwt(key, config, launch: dict, issuer="http://testserver", kid="tool-key", **tamper) -> str:
-    now = int(time.time())
-    claims = {
-        "iss": config.lti_1p3_client_id,
-        "aud": issuer,
-        "iat": now,
-        "exp": now + 300,
-        "nonce": uuid.uuid4().hex,
-        "jti": uuid.uuid4().hex,
-        LTI + "message_type": "LtiStartAssessment",
-        LTI + "version": "1.3.0",
-        LTI + "deployment_id": launch[LTI + "deployment_id"],
-        LTI + "resource_link": launch[LTI + "resource_link"],
-        LTI_AP + "session_data": launch[LTI_AP + "session_data"],
-        LTI_AP + "attempt_number": launch[LTI_AP + "attempt_number"],
-        LTI_AP + "end_assessment_return": True,
-    }
+    claims = start_assessment_claims(
+        client_id=config.lti_1p3_client_id, issuer=issuer, launch=launch, end_assessment_return=True
+    )
     claims.update(tamper)
     claims = {k: v for k, v in claims.items() if v is not None}
     return jwt.encode(claims, pem(key, True), algorithm="RS256", headers={"kid": kid})

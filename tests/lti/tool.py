@@ -48,6 +48,26 @@ def pem(key, private: bool) -> str:
     )
 
 
+def start_assessment_claims(*, client_id: str, issuer: str, launch: dict, end_assessment_return: bool) -> dict:
+    """The claims of an LtiStartAssessment message answering the LtiStartProctoring launch `launch`."""
+    now = int(time.time())
+    return {
+        "iss": client_id,
+        "aud": issuer,
+        "iat": now,
+        "exp": now + 300,
+        "nonce": uuid.uuid4().hex,
+        "jti": uuid.uuid4().hex,
+        LTI + "message_type": "LtiStartAssessment",
+        LTI + "version": "1.3.0",
+        LTI + "deployment_id": launch[LTI + "deployment_id"],
+        LTI + "resource_link": launch[LTI + "resource_link"],
+        LTI_AP + "session_data": launch[LTI_AP + "session_data"],
+        LTI_AP + "attempt_number": launch[LTI_AP + "attempt_number"],
+        LTI_AP + "end_assessment_return": end_assessment_return,
+    }
+
+
 class _Request(Request):
     def __init__(self, wsgi_request, session):
         self._wsgi = wsgi_request
@@ -211,23 +231,13 @@ class Tool:
         return WsgiResponse("instructor dashboard", status=200)
 
     def start_assessment_jwt(self, body: dict) -> str:
-        now = int(time.time())
-        claims = {
-            "iss": self.platform["client_id"],
-            "aud": self.platform["issuer"],
-            "iat": now,
-            "exp": now + 300,
-            "nonce": uuid.uuid4().hex,
-            "jti": uuid.uuid4().hex,
-            LTI + "message_type": "LtiStartAssessment",
-            LTI + "version": "1.3.0",
-            LTI + "deployment_id": body[LTI + "deployment_id"],
-            LTI + "resource_link": body[LTI + "resource_link"],
-            LTI_AP + "session_data": body[LTI_AP + "session_data"],
-            LTI_AP + "attempt_number": body[LTI_AP + "attempt_number"],
-            LTI_AP + "end_assessment_return": self.end_assessment_return,
-            LTI_AP + "verified_user": {"name": "Lee Learner"},
-        }
+        claims = start_assessment_claims(
+            client_id=self.platform["client_id"],
+            issuer=self.platform["issuer"],
+            launch=body,
+            end_assessment_return=self.end_assessment_return,
+        )
+        claims[LTI_AP + "verified_user"] = {"name": "Lee Learner"}
         claims.update(self.tamper)
         claims = {k: v for k, v in claims.items() if v is not None}
         key = self.sign_with or self.key
