@@ -41,21 +41,26 @@ def start_gunicorn(env: dict, port: int, workers: int = 4) -> subprocess.Popen:
         "--keep-alive",
         "30",
     ]
+    return start_server(command, env, port, name="gunicorn")
+
+
+def start_server(command: list[str], env: dict, port: int, *, name: str, wait_seconds: float = 30) -> subprocess.Popen:
+    """Start a server in its own process group and wait until its /health/ answers."""
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.time() + 30
+    deadline = time.time() + wait_seconds
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
             return server
         except OSError:
             time.sleep(0.3)
     stop(server)
-    raise RuntimeError("gunicorn did not come up")
+    raise RuntimeError(f"{name} did not come up")
 
 
-def stop(server: subprocess.Popen) -> None:
+def stop(server: subprocess.Popen, wait_seconds: float = 30) -> None:
     os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+    server.wait(timeout=wait_seconds)
 
 
 def run_wrk(port: int, request_file: Path, connections: int, seconds: int) -> dict:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import websockets
 
-from bench.common import ROOT, recreate_postgres_database, write_section
+from bench.common import ROOT, recreate_postgres_database, start_server, stop, write_section
 
 PORT = 8766
 DASHBOARDS = int(os.environ.get("BENCH_DASHBOARDS", "20"))
@@ -94,26 +94,9 @@ def load_seed(learners: int) -> dict | None:
     return {"exam_id": exam.pk, "staff_token": dev_jwt_for(staff, hours=4), "learners": rows}
 
 
-def start_server(env: dict):
-    import subprocess
-
+def start_asgi_server(env: dict):
     command = [sys.executable, "manage.py", "run_asgi", "--port", str(PORT), "--workers", "2", "--log-level", "error"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("ASGI server did not come up")
-
-
-def stop_server(server) -> None:
-    import signal
-
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=60)
+    return start_server(command, env, PORT, name="ASGI server", wait_seconds=60)
 
 
 def server_rss_mb(server) -> float:
@@ -334,11 +317,11 @@ def main() -> None:
     results = []
     for run_id, size in enumerate(sizes, start=1):
         load_before = os.getloadavg()[0]
-        server = start_server(env)
+        server = start_asgi_server(env)
         try:
             result = asyncio.run(Load(seed_data, size, args.seconds, run_id).run(server))
         finally:
-            stop_server(server)
+            stop(server, wait_seconds=60)
         result["load"] = (load_before, os.getloadavg()[0])
         print(json.dumps(result), flush=True)
         results.append(result)
