@@ -1,5 +1,7 @@
 """Read queries of the exams app."""
 
+from decimal import Decimal
+
 from django.db.models import Q, QuerySet
 
 from exams.models import CourseExamConfiguration, CourseStaffRole, Exam, ProctoringProvider
@@ -77,7 +79,7 @@ def latest_attempt_for_content(user_id: int, content_id: str):
     exam = active_exam_for_content(content_id)
     if exam is None:
         return False, None
-    attempt = current_attempts().filter(user_id=user_id, exam_id=exam.pk).order_by("-attempt_number").first()
+    attempt = _polled_attempt(user_id, exam.pk, with_allowance=False)
     if attempt is not None:
         attempt.exam = exam
     return True, attempt
@@ -92,6 +94,65 @@ def active_exam_by_content_id(content_id: str):
     from exams.exam_cache import active_exam_for_content
 
     return active_exam_for_content(content_id)
+
+
+def _polled_attempt(user_id: int, exam_id: int, *, with_allowance: bool):
+    """The user's current attempt on the exam, optionally with its allowance's columns (`allowance_*`).
+
+    Plain SQL: these reads run on every MFE poll, and the ORM's query compilation costs more than the query.
+    """
+    from django.db import connection
+
+    from exams.models import ExamAttempt, StudentAllowance
+
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"a.{quote(field.column)}" for field in ExamAttempt._meta.concrete_fields)
+    source = f"{quote(ExamAttempt._meta.db_table)} a"
+    if with_allowance:
+        columns += (
+            ", al.id AS allowance_pk, al.extra_time_mins AS allowance_extra_time_mins,"
+            " al.time_multiplier AS allowance_time_multiplier"
+        )
+        source += (
+            f" LEFT JOIN {quote(StudentAllowance._meta.db_table)} al"
+            " ON al.user_id = a.user_id AND al.exam_id = a.exam_id"
+        )
+    sql = (
+        f"SELECT {columns} FROM {source} WHERE a.user_id = %s AND a.exam_id = %s AND a.reset_at IS NULL "
+        "ORDER BY a.attempt_number DESC LIMIT 1"
+    )
+    return next(iter(ExamAttempt.objects.raw(sql, [user_id, exam_id])), None)
+
+
+def attempt_for_update(attempt_id: int):
+    """The attempt row, locked until the transaction ends (plain SQL: every status update starts here)."""
+    from django.db import connection
+
+    from exams.models import ExamAttempt
+
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in ExamAttempt._meta.concrete_fields)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"SELECT {columns} FROM {quote(ExamAttempt._meta.db_table)} WHERE id = %s{lock}"
+    return next(iter(ExamAttempt.objects.raw(sql, [attempt_id])), None)
+
+
+def attempt_and_allowance(user_id: int, exam_id: int):
+    """(current attempt, allowance) of a learner on an exam: one query when an attempt exists (the polled case)."""
+    from exams.models import StudentAllowance
+
+    attempt = _polled_attempt(user_id, exam_id, with_allowance=True)
+    if attempt is None:
+        return None, allowance_for(user_id, exam_id)
+    if attempt.allowance_pk is None:
+        return attempt, None
+    return attempt, StudentAllowance(
+        pk=attempt.allowance_pk,
+        user_id=user_id,
+        exam_id=exam_id,
+        extra_time_mins=attempt.allowance_extra_time_mins,
+        time_multiplier=Decimal(str(attempt.allowance_time_multiplier)),
+    )
 
 
 def allowance_for(user_id: int, exam_id: int):

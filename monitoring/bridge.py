@@ -1,6 +1,8 @@
-"""Attempt state machine → live streams: after commit, log the change and fan it out.
+"""Attempt state machine → live streams: log the change with the attempt, fan it out after commit.
 
-Receivers run inside the attempt's transaction and only register on-commit callbacks (no queries there).
+Receivers run inside the attempt's transaction. A status change and its log entry commit together (one
+statement on PostgreSQL); dashboards hear of it only after the commit. Clock changes and resets are logged
+and sent after commit.
 """
 
 import logging
@@ -9,7 +11,7 @@ from functools import partial
 from django.db import transaction
 from django.dispatch import receiver
 
-from exams.api import ExamAttempt, attempt_clock_changed, attempt_reset, attempt_status_changed, statuses
+from exams.api import attempt_clock_changed, attempt_reset, attempt_status_changed, statuses
 from monitoring import fanout, selectors, services
 from monitoring.models import CLOCK, STATUS, ProctoringSession, SessionEvent
 
@@ -18,9 +20,17 @@ log = logging.getLogger(__name__)
 
 @receiver(attempt_status_changed, dispatch_uid="monitoring.status")
 def on_status_changed(sender, attempt, from_status, to_status, action, actor, requesting_user=None, **kwargs):
-    user_id = getattr(requesting_user, "pk", None)
-    callback = partial(status_committed, attempt.pk, from_status, to_status, str(action), str(actor), user_id)
-    transaction.on_commit(callback, robust=True)
+    data = {"from": from_status, "action": str(action), "actor": str(actor)}
+    event = services.record_attempt_event(
+        attempt=attempt,
+        create_session=to_status in statuses.IN_PROGRESS,  # the session starts with the attempt
+        type=STATUS,
+        kind=to_status,
+        data=data,
+        actor_id=getattr(requesting_user, "pk", None),
+    )
+    if event is not None:
+        transaction.on_commit(partial(status_committed, event, from_status, to_status, str(action)), robust=True)
 
 
 @receiver(attempt_clock_changed, dispatch_uid="monitoring.clock")
@@ -35,23 +45,12 @@ def on_reset(sender, attempt, requesting_user=None, **kwargs):
     transaction.on_commit(partial(reset_committed, attempt.pk), robust=True)
 
 
-def status_committed(attempt_id, from_status, to_status, action, actor, user_id) -> None:
-    if to_status in statuses.IN_PROGRESS:
-        attempt = ExamAttempt.objects.filter(pk=attempt_id).first()
-        session = services.ensure_session(attempt=attempt) if attempt is not None else None
-    else:
-        session = ProctoringSession.objects.filter(attempt_id=attempt_id).first()
-    if session is None:
-        return
-    data = {"from": from_status, "action": action, "actor": actor}
-    event, _ = services.record_event(
-        session_id=session.pk, exam_id=session.exam_id, type=STATUS, kind=to_status, data=data, actor_id=user_id
-    )
-    fanout.to_exam_sync(session.exam_id, selectors.envelope(event))
+def status_committed(event: SessionEvent, from_status, to_status, action) -> None:
+    fanout.to_exam_sync(event.exam_id, selectors.envelope(event))
     if from_status in statuses.IN_PROGRESS and to_status not in statuses.IN_PROGRESS:
         if action == "proctor_terminate":
-            fanout.to_session_sync(session.pk, "session.command", action="terminate", data={}, seq=event.seq)
-        fanout.to_session_sync(session.pk, "session.ended", status=to_status, reason=action)
+            fanout.to_session_sync(event.session_id, "session.command", action="terminate", data={}, seq=event.seq)
+        fanout.to_session_sync(event.session_id, "session.ended", status=to_status, reason=action)
 
 
 def clock_committed(attempt_id, paused, user_id) -> None:

@@ -1,11 +1,24 @@
-"""Channel-layer group names and sends. Failures are logged, never raised into attempt transactions."""
+"""Channel-layer group names and sends. Failures are logged, never raised into attempt transactions.
 
+Sync callers (WSGI requests, Celery tasks, the sweeper) hand their sends to a per-process publisher: one
+event loop thread that keeps the Redis layer's connections open and sends in submission order, so a
+request pays a queue put instead of a new event loop, thread and Redis connection per send. The
+in-memory layer (dev, tests) lives on the caller's loop, so it is still sent inline with `async_to_sync`.
+"""
+
+import asyncio
+import atexit
 import logging
+import os
+import threading
+from functools import partial
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 log = logging.getLogger(__name__)
+
+MAX_PENDING = 10_000  # sends queued while Redis is slow; beyond that they are dropped (dashboards resync)
 
 
 def session_group(session_id) -> str:
@@ -25,15 +38,81 @@ async def to_session(session_id, message_type: str, **payload) -> None:
     await get_channel_layer().group_send(session_group(session_id), {"type": message_type, **payload})
 
 
-def to_exam_sync(exam_id: int, envelope: dict) -> None:
+class _Publisher:
+    """A daemon thread running an event loop that awaits queued sends one after another."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pid = None
+        self._loop = None
+        self._queue = None
+        self._idle = threading.Event()
+
+    def submit(self, make_send, description: str) -> None:
+        loop, queue = self._running()
+        self._idle.clear()
+        loop.call_soon_threadsafe(self._enqueue, queue, make_send, description)
+
+    def flush(self, timeout: float) -> bool:
+        """Wait until every queued send has been attempted (tests, process exit)."""
+        return self._loop is None or self._idle.wait(timeout)
+
+    def _enqueue(self, queue, make_send, description) -> None:
+        try:
+            queue.put_nowait((make_send, description))
+        except asyncio.QueueFull:
+            log.error("Fan-out queue full: dropped %s", description)
+
+    def _running(self):
+        with self._lock:
+            if self._pid != os.getpid():  # first use, or a forked child: the parent's thread is not here
+                self._pid = os.getpid()
+                self._loop = asyncio.new_event_loop()
+                self._queue = None
+                ready = threading.Event()
+                thread = threading.Thread(target=self._run, args=(ready,), name="monitoring-fanout", daemon=True)
+                thread.start()
+                ready.wait()
+            return self._loop, self._queue
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._queue = asyncio.Queue(maxsize=MAX_PENDING)
+        ready.set()
+        self._loop.run_until_complete(self._drain())
+
+    async def _drain(self) -> None:
+        while True:
+            make_send, description = await self._queue.get()
+            try:
+                await make_send()
+            except Exception:  # noqa: BLE001 - dashboards resync from the log; the caller's work is committed
+                log.exception("Fan-out of %s failed", description)
+            if self._queue.empty():
+                self._idle.set()
+
+
+_publisher = _Publisher()
+atexit.register(_publisher.flush, 2.0)
+
+
+def flush(timeout: float = 5.0) -> bool:
+    return _publisher.flush(timeout)
+
+
+def _send_from_sync(make_send, description: str) -> None:
     try:
-        async_to_sync(to_exam)(exam_id, envelope)
-    except Exception:  # noqa: BLE001 - dashboards resync from the log; the caller's work is committed
-        log.exception("Fan-out of event %s to exam %s failed", envelope.get("seq"), exam_id)
+        if isinstance(get_channel_layer(), InMemoryChannelLayer):
+            async_to_sync(make_send)()
+        else:
+            _publisher.submit(make_send, description)
+    except Exception:  # noqa: BLE001
+        log.exception("Fan-out of %s failed", description)
+
+
+def to_exam_sync(exam_id: int, envelope: dict) -> None:
+    _send_from_sync(partial(to_exam, exam_id, envelope), f"event {envelope.get('seq')} to exam {exam_id}")
 
 
 def to_session_sync(session_id, message_type: str, **payload) -> None:
-    try:
-        async_to_sync(to_session)(session_id, message_type, **payload)
-    except Exception:  # noqa: BLE001
-        log.exception("Message %s to session %s failed", message_type, session_id)
+    _send_from_sync(partial(to_session, session_id, message_type, **payload), f"{message_type} to {session_id}")

@@ -28,6 +28,9 @@ COMMANDS = ("warn", "pause", "resume", "terminate")
 
 def ensure_session(*, attempt: ExamAttempt) -> ProctoringSession:
     """The attempt's session, created on first need (attempt start, or the learner asking for it)."""
+    session = ProctoringSession.objects.filter(attempt_id=attempt.pk).first()
+    if session is not None:
+        return session
     ExamStream.objects.bulk_create([ExamStream(exam_id=attempt.exam_id)], ignore_conflicts=True)
     try:
         with transaction.atomic():
@@ -96,27 +99,64 @@ def record_event(
     return event, True
 
 
-def _append_in_one_statement(fields: dict) -> SessionEvent:
+def record_attempt_event(
+    *, attempt: ExamAttempt, create_session: bool, type: str, kind: str, data: dict, actor_id: int | None
+) -> SessionEvent | None:
+    """Log an event in the attempt's session; the session is created first when `create_session`.
+
+    None when the attempt has no session and none is to be created. On PostgreSQL the usual case (the session
+    exists) is one statement: the attempt's status changes pay one round trip for their log entry.
+    """
+    fields = dict(exam_id=attempt.exam_id, type=type, kind=kind, severity=None, client_seq=None, data=data)
+    fields["actor_id"] = actor_id
+    if connection.vendor == "postgresql":
+        event = _append_in_one_statement(fields, attempt_id=attempt.pk)
+        if event is not None:
+            return event
+    if create_session:
+        session = ensure_session(attempt=attempt)
+    else:
+        session = ProctoringSession.objects.filter(attempt_id=attempt.pk).first()
+    if session is None:
+        return None
+    event, _ = record_event(session_id=session.pk, **fields)
+    return event
+
+
+def _append_in_one_statement(fields: dict, *, attempt_id: int | None = None) -> SessionEvent | None:
     """PostgreSQL: increment the exam's counter and insert in one statement, so the counter row is locked for
-    microseconds instead of several round trips (the hot path of every anomaly; see docs/benchmarks.md)."""
+    microseconds instead of several round trips (the hot path of every anomaly; see docs/benchmarks.md).
+
+    With `attempt_id` the session is that attempt's, looked up in the same statement: None (and no
+    increment) when it has no session or the exam no counter row yet.
+    """
     event = SessionEvent(created=timezone.now(), **fields)
     columns = ["exam_id", "session_id", "type", "kind", "severity", "client_seq", "data", "actor_id", "created"]
-    session_uuid = uuid.UUID(str(event.session_id))
-    values = [session_uuid, event.type, event.kind, event.severity, event.client_seq, json.dumps(event.data)]
+    values = [event.type, event.kind, event.severity, event.client_seq, json.dumps(event.data)]
     values += [event.actor_id, event.created]
     stream, table = ExamStream._meta.db_table, SessionEvent._meta.db_table
+    if attempt_id is None:
+        sessions_cte, guard, session_column, sources = "", "", "%s", "s"
+        params = [event.exam_id, event.exam_id, uuid.UUID(str(event.session_id)), *values]
+    else:
+        sessions_cte = f"sess AS (SELECT id FROM {ProctoringSession._meta.db_table} WHERE attempt_id = %s), "
+        guard, session_column, sources = " AND EXISTS (SELECT 1 FROM sess)", "sess.id", "s, sess"
+        params = [attempt_id, event.exam_id, event.exam_id, *values]
     sql = (
-        f"WITH s AS (UPDATE {stream} SET last_seq = last_seq + 1 WHERE exam_id = %s RETURNING last_seq) "
-        f"INSERT INTO {table} ({', '.join(columns)}, seq) "
-        f"SELECT %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, s.last_seq FROM s RETURNING id, seq"
+        f"WITH {sessions_cte}s AS (UPDATE {stream} SET last_seq = last_seq + 1 WHERE exam_id = %s{guard} "
+        f"RETURNING last_seq) INSERT INTO {table} ({', '.join(columns)}, seq) "
+        f"SELECT %s, {session_column}, %s, %s, %s, %s, %s::jsonb, %s, %s, s.last_seq FROM {sources} "
+        f"RETURNING id, seq, session_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [event.exam_id, event.exam_id, *values])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None:  # no counter row yet
-        ExamStream.objects.bulk_create([ExamStream(exam_id=event.exam_id)], ignore_conflicts=True)
+    if row is None:
+        if attempt_id is not None:
+            return None
+        ExamStream.objects.bulk_create([ExamStream(exam_id=event.exam_id)], ignore_conflicts=True)  # no counter yet
         return _append_in_one_statement(fields)
-    event.pk, event.seq = row
+    event.pk, event.seq, event.session_id = row
     return event
 
 

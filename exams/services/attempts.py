@@ -9,7 +9,15 @@ from django.utils import timezone
 from exams import exam_cache, exceptions, selectors, signals, timers
 from exams import statuses as s
 from exams.models import Exam, ExamAttempt, StudentAllowance, User
-from exams.state_machine import Action, Actor, TransitionNotAllowed, next_status
+from exams.services.transition_sql import save_transition
+from exams.state_machine import (
+    LEARNER_REST_ACTIONS,
+    STAFF_REST_ACTIONS,
+    Action,
+    Actor,
+    TransitionNotAllowed,
+    next_status,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +35,7 @@ TRANSITION_FIELDS = [
 
 def _lock_attempt(attempt_id: int) -> ExamAttempt:
     """Row-lock the attempt alone (a plain indexed read, never its exam, which all learners share)."""
-    attempt = ExamAttempt.objects.select_for_update().filter(pk=attempt_id).first()
+    attempt = selectors.attempt_for_update(attempt_id)
     if attempt is None or attempt.reset_at is not None:
         raise exceptions.ExamsError(f"Attempt with attempt_id={attempt_id} does not exist.")
     attempt.exam = exam_cache.exam_by_id(attempt.exam_id)
@@ -74,8 +82,12 @@ def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, request
     elif to_status == s.SUBMITTED:
         attempt.end_time = attempt.end_time or now
     attempt.status = to_status
-    attempt._change_reason = f"{actor}:{action}"
-    attempt.save(update_fields=TRANSITION_FIELDS)
+    save_transition(
+        attempt,
+        TRANSITION_FIELDS,
+        reason=f"{actor}:{action}",
+        history_user_id=requesting_user.pk if requesting_user is not None else None,
+    )
     signals.attempt_status_changed.send(
         sender=ExamAttempt,
         attempt=attempt,
@@ -97,12 +109,54 @@ def apply_action(*, attempt_id: int, action: Action, actor: Actor, requesting_us
     A running attempt whose time is up is submitted first (and stays submitted even when the
     requested action is then refused). Repeating the current status changes and emits nothing.
     """
+    return _transition(attempt_id, lambda attempt: (action, actor), requesting_user)
+
+
+def act_on_attempt(*, attempt_id: int, action: str | None, user: User) -> ExamAttempt:
+    """A REST `PUT` on an attempt: the owner's learner actions or course staff's review actions.
+
+    Who may act is decided on the locked row itself, so the request reads the attempt once.
+    """
+
+    def authorize(attempt: ExamAttempt) -> tuple[Action, Actor]:
+        actor = _actor_for(attempt, action, user)
+        return Action(action), actor
+
+    return _transition(attempt_id, authorize, user)
+
+
+def _actor_for(attempt: ExamAttempt, action, user: User) -> Actor:
+    """Owner for learner actions, course staff for review actions; anything else is refused."""
+    hashable = isinstance(action, str)
+    learner_action = hashable and action in LEARNER_REST_ACTIONS
+    staff_action = hashable and action in STAFF_REST_ACTIONS
+    is_owner = attempt.user_id == user.pk
+    # The owner's own learner actions need no course-staff lookup (the hot path of the MFE).
+    is_staff = not (is_owner and learner_action) and selectors.is_course_staff(user, attempt.exam.course_id)
+    if not (is_owner or is_staff):
+        raise exceptions.PermissionDenied(
+            f"user_id={user.pk} attempted to update attempt_id={attempt.pk} in "
+            f"course_id={attempt.exam.course_id} but does not have access to it. (action={action})"
+        )
+    if is_staff and staff_action:
+        return Actor.STAFF
+    if is_owner and learner_action:
+        return Actor.LEARNER
+    raise exceptions.ExamsError(f'Unrecognized action "{action}"')
+
+
+def _transition(attempt_id: int, resolve, requesting_user: User | None) -> ExamAttempt:
+    """The one write path of `status`: `resolve(locked attempt) -> (action, actor)` may refuse by raising."""
     error = None
     with transaction.atomic():
         # Lock order everywhere: attempt row, then user row. Foreign-key checks at commit (e.g. the history
         # row's user) take a share lock on the user row, so taking the user row first would deadlock.
         attempt = _lock_attempt(attempt_id)
-        if action == Action.START:
+        action, actor = resolve(attempt)
+        # Only a start that makes the attempt running can break "one running attempt per user";
+        # resuming (ready_to_submit → started) keeps the count as it is.
+        starts_running = action == Action.START and attempt.status not in s.IN_PROGRESS
+        if starts_running:
             _lock_user(attempt.user_id)
         now = timezone.now()
         time_up = timers.is_time_up(attempt, now)
@@ -114,7 +168,7 @@ def apply_action(*, attempt_id: int, action: Action, actor: Actor, requesting_us
             )
         try:
             to_status = next_status(attempt.status, action, actor, attempt.exam.exam_type)
-            if to_status == s.STARTED and attempt.status != s.STARTED:
+            if starts_running and to_status == s.STARTED:
                 _check_can_start(attempt)
         except TransitionNotAllowed:
             error = exceptions.IllegalStatusTransition(

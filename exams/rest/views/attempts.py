@@ -14,8 +14,7 @@ from exams.rest.serializers.attempts import (
     UpdateAttemptRequestSerializer,
 )
 from exams.rest.views.base import ExamsAPIView
-from exams.services.attempts import apply_action, create_attempt, expire_if_time_up, reset_attempt
-from exams.state_machine import LEARNER_REST_ACTIONS, STAFF_REST_ACTIONS, Action, Actor
+from exams.services.attempts import act_on_attempt, create_attempt, expire_if_time_up, reset_attempt
 
 
 def parse_start_clock(value) -> bool:
@@ -62,24 +61,7 @@ class ExamAttemptView(ExamsAPIView):
     @extend_schema(request=UpdateAttemptRequestSerializer, responses=AttemptIdSerializer)
     def put(self, request, attempt_id):
         action = request.data.get("action") if hasattr(request.data, "get") else None
-        attempt = _attempt_or_400(attempt_id)
-        is_owner = attempt.user_id == request.user.pk
-        # The owner's own learner actions need no course-staff lookup (the hot path of the MFE).
-        is_staff = not (is_owner and action in LEARNER_REST_ACTIONS) and selectors.is_course_staff(
-            request.user, attempt.exam.course_id
-        )
-        if not (is_owner or is_staff):
-            raise exceptions.PermissionDenied(
-                f"user_id={request.user.pk} attempted to update attempt_id={attempt_id} in "
-                f"course_id={attempt.exam.course_id} but does not have access to it. (action={action})"
-            )
-        if is_staff and action in STAFF_REST_ACTIONS:
-            actor = Actor.STAFF
-        elif is_owner and action in LEARNER_REST_ACTIONS:
-            actor = Actor.LEARNER
-        else:
-            raise exceptions.ExamsError(f'Unrecognized action "{action}"')
-        apply_action(attempt_id=attempt.pk, action=Action(action), actor=actor, requesting_user=request.user)
+        attempt = act_on_attempt(attempt_id=attempt_id, action=action, user=request.user)
         return Response({"exam_attempt_id": attempt.pk})
 
     @extend_schema(responses={204: OpenApiResponse(description="Reset; the attempt is kept as history")})

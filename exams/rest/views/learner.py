@@ -17,11 +17,11 @@ class StudentExamAttemptView(ExamsAPIView):
         exam = selectors.active_exam_by_content_id(content_id)
         if exam is None:
             return Response({"exam": {}})
-        attempt = selectors.current_attempt(request.user.pk, exam.pk)
+        attempt, allowance = selectors.attempt_and_allowance(request.user.pk, exam.pk)
         if attempt is not None:
             attempt.exam = exam
             attempt = expire_if_time_up(attempt)
-        context = {"allowance": selectors.allowance_for(request.user.pk, exam.pk), "attempt": attempt}
+        context = {"allowance": allowance, "attempt": attempt}
         return Response({"exam": StudentExamSerializer(exam, context=context).data})
 
 
