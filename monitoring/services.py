@@ -84,7 +84,9 @@ def record_event(
     try:
         if connection.vendor == "postgresql":
             return _append_in_one_statement(fields), True
-        with transaction.atomic():
+        # Inside a caller's transaction (a status change) no savepoint is needed: only a client_seq duplicate
+        # is recovered from below, and that needs one to keep the caller's transaction usable.
+        with transaction.atomic(savepoint=client_seq is not None):
             stream = ExamStream.objects.select_for_update().filter(exam_id=exam_id).first()
             if stream is None:
                 ExamStream.objects.bulk_create([ExamStream(exam_id=exam_id)], ignore_conflicts=True)

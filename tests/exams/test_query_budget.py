@@ -66,3 +66,26 @@ def test_instructor_list_is_constant(clients, course_staff, timed_exam):
     small = count_queries(client, url)
     add_noise(timed_exam, 20)
     assert count_queries(client, url) == small
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stop_and_resume_are_constant(clients, learner, timed_exam):
+    """The status update the MFE sends most: one locked read, one write with its history, one log entry."""
+    attempt = attempt_in_status(learner, timed_exam, s.STARTED)
+    client = clients.of(learner)
+    url = f"/api/v1/exams/attempt/{attempt.pk}"
+
+    def put(action):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.put(url, {"action": action}, format="json")
+        assert response.status_code == 200, response.content
+        return len(ctx.captured_queries)
+
+    put("stop"), put("start")  # the first start of monitoring creates the session
+    small = (put("stop"), put("start"))
+    add_noise(timed_exam, 10)
+    assert (put("stop"), put("start")) == small
+    # user, BEGIN, locked attempt, exam (the cache is off in tests), transition write, status event, COMMIT;
+    # without PostgreSQL's one-statement forms the history INSERT and the event's session lookup, counter lock,
+    # counter UPDATE and INSERT are statements of their own
+    assert max(small) == (7 if connection.vendor == "postgresql" else 11)
