@@ -39,6 +39,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# xqueue logins name the second backend: it loads their session users through a short per-process cache
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "xqueue.auth.CachedSessionUserBackend"]
 ROOT_URLCONF = "exams_service.urls"
 WSGI_APPLICATION = "exams_service.wsgi.application"
 AUTH_USER_MODEL = "exams.User"
@@ -299,6 +301,7 @@ XQUEUE_DELIVERY_BACKOFF_MAX = env_float("XQUEUE_DELIVERY_BACKOFF_MAX", 600.0)  #
 XQUEUE_DELIVERY_MAX_AGE = env_int("XQUEUE_DELIVERY_MAX_AGE", 3 * 24 * 3600)  # give up after (seconds)
 XQUEUE_SWEEP_INTERVAL = env_float("XQUEUE_SWEEP_INTERVAL", 30.0)  # beat: fail expired, redeliver due
 XQUEUE_QUEUE_CACHE_SECONDS = env_float("XQUEUE_QUEUE_CACHE_SECONDS", 5.0)  # per-process cache of queue settings
+XQUEUE_ACCOUNT_CACHE_SECONDS = env_float("XQUEUE_ACCOUNT_CACHE_SECONDS", 5.0)  # per-process cache of session users
 XQUEUE_CSRF_COOKIE_NAME = env_str("XQUEUE_CSRF_COOKIE_NAME", "csrftoken")  # the cookie xqueue-watcher reads
 SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")  # cached_db with Redis: faster
 CELERY_BEAT_SCHEDULE = {

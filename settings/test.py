@@ -46,6 +46,7 @@ DEV_TOOLS_ENABLED = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 EXAM_ACCESS_TOKENS = {**EXAM_ACCESS_TOKENS, "PRIVATE_JWK": new_private_jwk()}  # noqa: F405
 XQUEUE_QUEUE_CACHE_SECONDS = 0  # every test sees its own queues
+XQUEUE_ACCOUNT_CACHE_SECONDS = 0  # tests reuse user ids; tests/xqueue/test_account_cache.py covers it
 EXAM_CACHE_SECONDS = 0  # tests reuse primary keys across transactions; tests/exams/test_exam_cache.py covers it
 
 

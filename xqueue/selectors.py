@@ -1,6 +1,5 @@
 """Read queries of the xqueue app."""
 
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,26 +9,18 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from exams_service.ttl_cache import TTLCache
 from xqueue.constants import FILE_URL_SALT
 from xqueue.models import Queue, Submission, SubmissionFile, SubmissionState
 
-_queue_cache: dict[str, tuple[float, Queue]] = {}
+_queues: TTLCache[Queue] = TTLCache("XQUEUE_QUEUE_CACHE_SECONDS", max_entries=1000, cache_none=False)
 
 
 def queue_by_name(name: str) -> Queue | None:
     """The queue called `name`; cached per process for XQUEUE_QUEUE_CACHE_SECONDS (hot path of every poll)."""
     if "\x00" in name:
         return None
-    ttl = settings.XQUEUE_QUEUE_CACHE_SECONDS
-    cached = _queue_cache.get(name)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    queue = Queue.objects.filter(name=name).first()
-    if queue is not None and ttl > 0:
-        if len(_queue_cache) > 1000:
-            _queue_cache.clear()
-        _queue_cache[name] = (time.monotonic() + ttl, queue)
-    return queue
+    return _queues.get(name, lambda: Queue.objects.filter(name=name).first())
 
 
 def queue_names() -> list[str]:

@@ -11,7 +11,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from xqueue import selectors, services
+from xqueue import auth, selectors, services
 from xqueue.constants import LOGIN_REQUIRED, SESSION_ROLES_KEY
 from xqueue.exceptions import XQueueError
 from xqueue.services.submissions import file_storage
@@ -72,7 +72,7 @@ def login_view(request):
     roles = services.roles_of(user=user) if user is not None else []
     if not roles:
         return reply(1, "Incorrect login credentials")
-    login(request, user)
+    login(request, user, backend=auth.BACKEND)
     request.session[SESSION_ROLES_KEY] = roles
     response = reply(0, "Logged in")
     if settings.XQUEUE_CSRF_COOKIE_NAME != settings.CSRF_COOKIE_NAME:

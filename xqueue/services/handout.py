@@ -108,12 +108,33 @@ def _claim_with_conditional_update(*, queue: Queue, grader: str) -> Handout | No
     return None
 
 
+def _claim_in_one_statement(*, queue: Queue, grader: str) -> Handout | None:
+    """PostgreSQL: lock the oldest visible submission that has attempts left (SKIP LOCKED) and claim it in
+    one statement. None when there is none; the general path then also fails exhausted submissions."""
+    now = timezone.now()
+    table = connection.ops.quote_name(Submission._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET pull_key = %s, pulled_at = %s, visible_at = %s, attempts = attempts + 1, grader = %s "
+        f"WHERE id = (SELECT id FROM {table} WHERE queue_id = %s AND state = %s AND visible_at <= %s "
+        "AND attempts < %s ORDER BY arrival_time, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+        "RETURNING id, pull_key, lms_body, has_files"
+    )
+    visible_at = now + timedelta(seconds=queue.visibility_timeout)
+    params = [secrets.token_hex(16), now, visible_at, grader[:150], queue.pk, SubmissionState.PENDING, now]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, queue.max_attempts])
+        row = cursor.fetchone()
+    return Handout(*row) if row else None
+
+
 def claim_next(*, queue: Queue, grader: str) -> Handout | None:
     """Hand the oldest visible submission of `queue` to `grader`, or None when there is nothing to grade.
 
     PostgreSQL and MariaDB lock the candidate row with SKIP LOCKED so concurrent graders pass each other;
     elsewhere an atomic conditional update on the attempt counter decides who wins.
     """
+    if connection.vendor == "postgresql":
+        return _claim_in_one_statement(queue=queue, grader=grader) or _claim_with_row_locks(queue=queue, grader=grader)
     if connection.features.has_select_for_update_skip_locked:
         return _claim_with_row_locks(queue=queue, grader=grader)
     return _claim_with_conditional_update(queue=queue, grader=grader)
