@@ -1,4 +1,4 @@
-"""Celery tasks: LMS delivery with retries, and the periodic sweep (beat entry `xqueue-sweep`)."""
+"""Celery tasks: LMS delivery (one result with retries, or a batch drain) and the periodic sweep."""
 
 from celery import shared_task
 from django.conf import settings
@@ -15,6 +15,12 @@ def deliver_result(self, submission_id: int, expected_attempts: int) -> None:
         return
     countdown = max(0.0, (outcome.retry_at - timezone.now()).total_seconds()) + 0.5
     raise self.retry(args=(submission_id, outcome.attempts), countdown=countdown)
+
+
+@shared_task(ignore_result=True)
+def deliver_due_results() -> dict:
+    """A batch drain (see xqueue.services.dispatch): every due result, several at a time."""
+    return services.deliver_due_results()
 
 
 @shared_task(ignore_result=True)

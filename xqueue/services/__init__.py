@@ -1,7 +1,8 @@
 """Every state change of the xqueue app. Views, admin, tasks and commands call these."""
 
 from xqueue.services.accounts import create_account, roles_of
-from xqueue.services.delivery import deliver_result, redeliver_overdue, retry_delivery
+from xqueue.services.delivery import deliver_result
+from xqueue.services.dispatch import deliver_due_results, redeliver_overdue, retry_delivery
 from xqueue.services.handout import Handout, claim_next, fail_exhausted_submissions
 from xqueue.services.operators import (
     delete_old_submissions,
@@ -18,6 +19,7 @@ __all__ = [
     "claim_next",
     "create_account",
     "delete_old_submissions",
+    "deliver_due_results",
     "deliver_result",
     "ensure_queue",
     "fail_exhausted_submissions",

@@ -1,4 +1,4 @@
-"""Delivering results (and failure notices) to the LMS callback, with retries and exponential backoff."""
+"""One delivery attempt of a result (or failure notice) to the LMS callback, and the backoff between attempts."""
 
 import logging
 from dataclasses import dataclass
@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -20,13 +19,6 @@ class DeliveryOutcome:
     delivered: bool
     attempts: int = 0
     retry_at: datetime | None = None
-
-
-def schedule_delivery(*, submission_id: int, expected_attempts: int) -> None:
-    """Queue a delivery attempt in Celery once the current transaction commits."""
-    from xqueue.tasks import deliver_result
-
-    transaction.on_commit(lambda: deliver_result.delay(submission_id, expected_attempts))
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -85,34 +77,3 @@ def deliver_result(*, submission_id: int, expected_attempts: int) -> DeliveryOut
     retry_at = done + timedelta(seconds=backoff_seconds(attempts))
     Submission.objects.filter(pk=submission_id).update(delivery_due_at=retry_at, delivery_error=error)
     return DeliveryOutcome(delivered=False, attempts=attempts, retry_at=retry_at)
-
-
-def redeliver_overdue(*, grace_seconds: float, limit: int = 500) -> int:
-    """Re-schedule pending deliveries whose retry is overdue (lost task, eager mode, restart); returns count."""
-    cutoff = timezone.now() - timedelta(seconds=grace_seconds)
-    rows = list(
-        Submission.objects.filter(delivery_state=DeliveryState.PENDING, delivery_due_at__lte=cutoff)
-        .order_by("delivery_due_at")
-        .values_list("id", "delivery_attempts")[:limit]
-    )
-    for submission_id, attempts in rows:
-        schedule_delivery(submission_id=submission_id, expected_attempts=attempts)
-    return len(rows)
-
-
-def retry_delivery(*, submission_ids: list[int]) -> int:
-    """Operator action: deliver again now (e.g. after the LMS came back or gave-up deliveries)."""
-    now = timezone.now()
-    with transaction.atomic():
-        rows = list(
-            Submission.objects.filter(pk__in=submission_ids)
-            .exclude(grader_reply="")
-            .exclude(delivery_state=DeliveryState.DELIVERED)
-            .values_list("id", "delivery_attempts")
-        )
-        Submission.objects.filter(pk__in=[row[0] for row in rows]).update(
-            delivery_state=DeliveryState.PENDING, delivery_due_at=now
-        )
-        for submission_id, attempts in rows:
-            schedule_delivery(submission_id=submission_id, expected_attempts=attempts)
-    return len(rows)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from xqueue.constants import FAILURE_REPLY
 from xqueue.models import DeliveryState, Queue, Submission, SubmissionState
-from xqueue.services.delivery import schedule_delivery
+from xqueue.services.dispatch import schedule_delivery
 
 CANDIDATES_PER_ROUND = 8
 MAX_ROUNDS = 20

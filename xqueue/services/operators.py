@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from xqueue.constants import FAILURE_REPLY
 from xqueue.models import DeliveryState, Submission, SubmissionFile, SubmissionState
-from xqueue.services.delivery import schedule_delivery
+from xqueue.services.dispatch import schedule_delivery
 from xqueue.services.submissions import file_storage
 
 

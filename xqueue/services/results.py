@@ -12,7 +12,7 @@ from xqueue.exceptions import (
     SubmissionNotFound,
 )
 from xqueue.models import DeliveryState, Submission, SubmissionState
-from xqueue.services.delivery import schedule_delivery
+from xqueue.services.dispatch import schedule_delivery
 
 
 def parse_grader_header(header: str | None) -> tuple[int, str]:
