@@ -9,6 +9,7 @@ Usage: `.venv/bin/python -m bench.ws_sessions [--sizes 50,1000,2000] [--seconds 
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -314,6 +315,10 @@ def main() -> None:
         uvloop.install()
     except ImportError:
         pass
+    # The client is the measuring instrument: its own collector pauses would show up as server latency.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50000, 20, 100)
     results = []
     for run_id, size in enumerate(sizes, start=1):
         load_before = os.getloadavg()[0]

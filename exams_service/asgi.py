@@ -16,3 +16,7 @@ from monitoring.routing import websocket_urlpatterns  # noqa: E402
 
 # Origin and authentication are checked by the consumers after accepting, so refusals carry app close codes.
 application = ProtocolTypeRouter({"http": django_application, "websocket": URLRouter(websocket_urlpatterns)})
+
+from exams_service.gc_tuning import tune_for_latency  # noqa: E402
+
+tune_for_latency()

@@ -189,7 +189,7 @@ class LearnerSessionConsumer(TicketConsumer):
         await self.send_message("welcome", welcome, sid=self.session_id)
 
     async def on_heartbeat(self, data) -> None:
-        await presence.beat(self.session_id)
+        await presence.heartbeat(self.session_id)
         if self.presence != ONLINE:
             await self.change_presence(ONLINE)
         await self.send_message("heartbeat_ack", {"server_time": int(time.time() * 1000), "echo": data.get("ts")})
@@ -292,11 +292,10 @@ class ExamDashboardConsumer(TicketConsumer):
         """Live events are sent as they come (across processes they may arrive out of seq order; clients order
         by seq). A hole that is still open after MONITORING_REORDER_WAIT_MS (a channel at capacity drops
         messages silently) is filled from the log."""
-        event = message["event"]
-        seq = event["seq"]
+        seq = message["seq"]
         if seq <= self.last_seq or seq in self.ahead:
             return
-        await self.send(text_data=json.dumps(event, separators=(",", ":")))
+        await self.send(text_data=message["text"])
         self.ahead.add(seq)
         self.advance()
         if self.ahead and not self.flush_scheduled:

@@ -8,6 +8,7 @@ in-memory layer (dev, tests) lives on the caller's loop, so it is still sent inl
 
 import asyncio
 import atexit
+import json
 import logging
 import os
 import threading
@@ -29,9 +30,14 @@ def exam_group(exam_id: int) -> str:
     return f"mon.e.{int(exam_id)}"
 
 
+def exam_message(envelope: dict) -> dict:
+    """The channel message of a sequenced event, serialized once for every dashboard that receives it."""
+    return {"type": "monitor.event", "seq": envelope["seq"], "text": json.dumps(envelope, separators=(",", ":"))}
+
+
 async def to_exam(exam_id: int, envelope: dict) -> None:
     """Deliver one sequenced event to every dashboard of the exam (a full channel silently misses it)."""
-    await get_channel_layer().group_send(exam_group(exam_id), {"type": "monitor.event", "event": envelope})
+    await get_channel_layer().group_send(exam_group(exam_id), exam_message(envelope))
 
 
 async def to_session(session_id, message_type: str, **payload) -> None:

@@ -8,6 +8,7 @@ sockets whose attempt has ended.
 import asyncio
 import logging
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -37,8 +38,54 @@ def heartbeat_key(session_id) -> str:
 
 
 async def beat(session_id, now: float | None = None) -> None:
+    """Record a heartbeat now (a socket's first, and tests)."""
     timeout = settings.MONITORING_OFFLINE_AFTER_SECONDS * 4
     await cache_call(cache.set, heartbeat_key(session_id), now if now is not None else time.time(), timeout=timeout)
+
+
+class BeatBuffer:
+    """The latest heartbeat of each of this event loop's sockets, written in one `set_many` per
+    MONITORING_HEARTBEAT_FLUSH_SECONDS: thousands of sockets cost a cache write a second, not one per beat
+    (presence thresholds are tens of seconds, so a beat a second late changes nothing)."""
+
+    def __init__(self):
+        self.pending: dict[str, float] = {}
+        self.flushing: asyncio.Task | None = None
+
+    def note(self, session_id, now: float) -> None:
+        self.pending[heartbeat_key(session_id)] = now
+        if self.flushing is None or self.flushing.done():
+            self.flushing = asyncio.get_running_loop().create_task(self.flush_later())
+
+    async def flush_later(self) -> None:
+        await asyncio.sleep(settings.MONITORING_HEARTBEAT_FLUSH_SECONDS)
+        await self.flush()
+
+    async def flush(self) -> None:
+        pending, self.pending = self.pending, {}
+        if pending:
+            try:  # no per-key expiry: on Redis that is one MSET instead of an EXPIRE per key (the sweep deletes)
+                await cache_call(cache.set_many, pending, timeout=None)
+            except Exception:  # noqa: BLE001 - the next beats are written again; the sweep tolerates a gap
+                log.exception("Writing %s heartbeats failed", len(pending))
+
+
+_buffers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, BeatBuffer]" = weakref.WeakKeyDictionary()
+
+
+def beat_buffer() -> BeatBuffer:
+    loop = asyncio.get_running_loop()
+    buffer = _buffers.get(loop)
+    if buffer is None:
+        buffer = _buffers[loop] = BeatBuffer()
+    return buffer
+
+
+async def heartbeat(session_id) -> None:
+    """A socket's heartbeat: buffered (see BeatBuffer), or written at once when the flush interval is 0."""
+    if settings.MONITORING_HEARTBEAT_FLUSH_SECONDS <= 0:
+        return await beat(session_id)
+    beat_buffer().note(session_id, time.time())
 
 
 def state_for_silence(seconds: float) -> str:

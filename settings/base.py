@@ -361,6 +361,7 @@ MONITORING_HEARTBEAT_INTERVAL_SECONDS = env_int("MONITORING_HEARTBEAT_INTERVAL_S
 MONITORING_STALE_AFTER_SECONDS = env_int("MONITORING_STALE_AFTER_SECONDS", 25)
 MONITORING_OFFLINE_AFTER_SECONDS = env_int("MONITORING_OFFLINE_AFTER_SECONDS", 45)
 MONITORING_SWEEP_SECONDS = env_int("MONITORING_SWEEP_SECONDS", 5)
+MONITORING_HEARTBEAT_FLUSH_SECONDS = env_float("MONITORING_HEARTBEAT_FLUSH_SECONDS", 1.0)  # 0: a write per beat
 MONITORING_INPROCESS_SWEEPER = env_bool("MONITORING_INPROCESS_SWEEPER", not CHANNEL_LAYER_URL)
 MONITORING_MAX_FRAME_BYTES = env_int("MONITORING_MAX_FRAME_BYTES", 16384)
 MONITORING_RATE_PER_SECOND = env_float("MONITORING_RATE_PER_SECOND", 5.0)
@@ -380,6 +381,8 @@ ASGI_GRACEFUL_SHUTDOWN_SECONDS = env_int("ASGI_GRACEFUL_SHUTDOWN_SECONDS", 10)
 ASGI_WS_MAX_SIZE = env_int("ASGI_WS_MAX_SIZE", 65536)
 ASGI_WS_PING_SECONDS = env_float("ASGI_WS_PING_SECONDS", 20.0)
 ASGI_BACKLOG = env_int("ASGI_BACKLOG", 4096)
+# Young-generation thresholds of the ASGI workers (exams_service/gc_tuning.py); "" keeps CPython's (700,10,10).
+ASGI_GC_THRESHOLD = tuple(int(n) for n in env_str("ASGI_GC_THRESHOLD", "50000,20,100").split(",") if n.strip())
 # ASGI runs sync code in short-lived threads, so persistent connections (CONN_MAX_AGE) leak one per thread:
 # under `run_asgi` on PostgreSQL set DATABASE_POOL=true (psycopg pool per process, DATABASE_POOL_MAX_SIZE each).
 if env_bool("DATABASE_POOL", False) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

@@ -83,7 +83,7 @@ def test_full_dashboard_channel_loses_messages_and_the_dashboard_fills_the_hole_
         dropped = 0
         for envelope in burst:  # what group_send does per member, without yielding to the consumer
             try:
-                await layer.send(channel_name, {"type": "monitor.event", "event": envelope})
+                await layer.send(channel_name, fanout.exam_message(envelope))
             except ChannelFull:  # group_send swallows this: the dashboard silently misses the message
                 dropped += 1
         assert dropped == 4

@@ -1,10 +1,13 @@
 """Presence: heartbeats in the cache, the sweep turns silence into stale then offline (flagged, attempt untouched)."""
 
+import asyncio
 import time
 
 import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 
 from exams import statuses
 from monitoring import presence
@@ -81,3 +84,30 @@ def test_beat_schedule_has_the_sweep_and_the_task_defers_to_the_inprocess_sweepe
     assert sweep_presence.apply().result == "in-process"
     settings.MONITORING_INPROCESS_SWEEPER = False
     assert sweep_presence.apply().result == {"stale": 0, "offline": 0, "ended": 0}
+
+
+def test_heartbeats_are_written_in_one_batch_per_flush_interval(clients, learner, session, settings, monkeypatch):
+    settings.MONITORING_HEARTBEAT_FLUSH_SECONDS = 0.1
+    mine = learner_ticket(clients, learner, session.pk)
+    key = presence.heartbeat_key(session.pk)
+    writes = []
+    original = LocMemCache.set_many  # the test cache; every thread's instance shares its storage
+
+    def counting_set_many(self, data, *args, **kwargs):
+        writes.append(dict(data))
+        return original(self, data, *args, **kwargs)
+
+    async def scenario():
+        learner_socket, _ = await connect_learner(session.pk, mine)
+        await database_sync_to_async(cache.delete)(key)
+        monkeypatch.setattr(LocMemCache, "set_many", counting_set_many)
+        for beat in range(3):
+            await send(learner_socket, "heartbeat", ts=beat)
+            await receive_until(learner_socket, "heartbeat_ack")
+        assert await database_sync_to_async(cache.get)(key) is None  # not yet written
+        await asyncio.sleep(0.3)
+        assert await database_sync_to_async(cache.get)(key) == pytest.approx(time.time(), abs=5)
+        await learner_socket.disconnect()
+
+    run(scenario)
+    assert len(writes) == 1 and list(writes[0]) == [key]  # three beats, one write
