@@ -108,6 +108,7 @@ def sweep(now: float | None = None) -> dict:
     """One pass over sessions not yet offline. `now` (epoch seconds) makes the clock controllable."""
     now = now if now is not None else time.time()
     counts = {"stale": 0, "offline": 0, "ended": 0}
+    silent: list[str] = []
     sessions = list(
         ProctoringSession.objects.exclude(presence=OFFLINE)
         .select_related("attempt")
@@ -121,6 +122,7 @@ def sweep(now: float | None = None) -> dict:
             event = services.set_presence(session_id=session.pk, state=OFFLINE, now=_dt(now))
             publish_presence(event)
             counts["ended"] += 1
+            silent.append(heartbeat_key(session.pk))
             continue
         last = beats.get(heartbeat_key(session.pk), session.presence_changed.timestamp())
         target = state_for_silence(now - last)
@@ -129,6 +131,10 @@ def sweep(now: float | None = None) -> dict:
         event = services.set_presence(session_id=session.pk, state=target, now=_dt(now), flag=target == OFFLINE)
         publish_presence(event)
         counts[target] += 1
+        if target == OFFLINE:
+            silent.append(heartbeat_key(session.pk))
+    if silent:
+        cache.delete_many(silent)  # batched beats are written without expiry; a new beat writes the key again
     return counts
 
 

@@ -48,6 +48,7 @@ def test_silence_goes_stale_then_offline_and_a_heartbeat_brings_it_back(clients,
         assert await sweep(now=start + 46) == {"stale": 0, "offline": 1, "ended": 0}
         offline = await receive(dashboard)
         assert offline["data"] == {"kind": "offline", "flagged": True}
+        assert await database_sync_to_async(cache.get)(presence.heartbeat_key(session.pk)) is None  # cleaned up
         await learner_socket.disconnect()
         await dashboard.disconnect()
 
