@@ -53,34 +53,14 @@ def configure_django(database_url: str) -> dict:
 
 
 def seed(learners: int) -> dict:
-    from exams.models import CourseStaffRole, Exam, User
-    from exams.services.attempts import create_attempt
-    from exams.services.dev_tokens import dev_jwt_for
-    from monitoring.services import ensure_session
+    from monitoring.demo import seed_live_exam
 
-    exam = Exam.objects.create(
-        course_id=COURSE_ID,
-        content_id="block-v1:Bench+Ws+2026+type@sequential+block@timed",
-        exam_name="Bench exam",
-        exam_type="timed",
-        time_limit_mins=6000,
-        is_active=True,
-    )
-    staff = User.objects.create(username="bench_staff", email="s@example.com", lms_user_id=990000)
-    CourseStaffRole.objects.create(user=staff, course_id=COURSE_ID, role="staff")
-    users = User.objects.bulk_create(
-        [User(username=f"ws{i}", email=f"ws{i}@example.com", lms_user_id=500000 + i) for i in range(learners)]
-    )
-    rows = []
-    for user in users:
-        attempt = create_attempt(user=user, exam_id=exam.pk, start_clock=True)
-        rows.append({"token": dev_jwt_for(user, hours=4), "sid": str(ensure_session(attempt=attempt).pk)})
-    return {"exam_id": exam.pk, "staff_token": dev_jwt_for(staff, hours=4), "learners": rows}
+    return seed_live_exam(course_id=COURSE_ID, name="Bench exam", learners=learners, lms_user_id_base=500000)
 
 
 def load_seed(learners: int) -> dict | None:
     """The seed of an earlier run (`--keep-db`), or None when it has fewer learners."""
-    from exams.models import Exam, User
+    from exams.models import CourseStaffRole, Exam
     from exams.services.dev_tokens import dev_jwt_for
     from monitoring.models import ProctoringSession
 
@@ -90,8 +70,8 @@ def load_seed(learners: int) -> dict | None:
     )
     if exam is None or len(sessions) < learners:
         return None
-    rows = [{"token": dev_jwt_for(s.user, hours=4), "sid": str(s.pk)} for s in sessions]
-    staff = User.objects.get(username="bench_staff")
+    rows = [{"token": dev_jwt_for(s.user, hours=4), "session_id": str(s.pk)} for s in sessions]
+    staff = CourseStaffRole.objects.select_related("user").get(course_id=COURSE_ID).user
     return {"exam_id": exam.pk, "staff_token": dev_jwt_for(staff, hours=4), "learners": rows}
 
 
@@ -247,7 +227,7 @@ class Load:
         dash_tickets = await loop.run_in_executor(
             None, self.tickets, [(dash_path, self.seed["staff_token"])] * DASHBOARDS
         )
-        learner_paths = [(f"/api/v1/proctoring/sessions/{row['sid']}/ws_ticket", row["token"]) for row in rows]
+        learner_paths = [(f"/api/v1/proctoring/sessions/{row['session_id']}/ws_ticket", row["token"]) for row in rows]
         learner_tickets = await loop.run_in_executor(None, self.tickets, learner_paths)
         rss_idle = server_rss_mb(server)
         ready, counter = asyncio.Event(), [0]
@@ -257,7 +237,7 @@ class Load:
         gate, connected = asyncio.Semaphore(100), [0]
         started = time.perf_counter()
         learners = [
-            asyncio.create_task(self.learner(row["sid"], ticket, gate, connected))
+            asyncio.create_task(self.learner(row["session_id"], ticket, gate, connected))
             for row, ticket in zip(rows, learner_tickets, strict=True)
         ]
         while connected[0] + len(self.errors) < self.n and time.perf_counter() - started < 180:

@@ -26,6 +26,16 @@ def require_service(name: str, available: bool, how: str = "") -> None:
     pytest.skip(message)
 
 
+def redis_up(url: str = "redis://127.0.0.1:6379/0") -> bool:
+    """Whether a Redis server answers PING at `url` (for `require_service`)."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
 def auth_header(user, **overrides) -> str:
     return f"JWT {dev_jwt_for(user)}"
 

@@ -1,22 +1,13 @@
 """The Redis cache backend reuses one redis-py client per pool and behaves like Django's."""
 
-import redis
-
 from exams_service.redis_cache import ReusingRedisCache
-from tests.conftest import require_service
+from tests.conftest import redis_up, require_service
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
-def redis_up() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def test_one_client_serves_every_call_and_values_round_trip():
-    require_service("Redis", redis_up(), f"start redis-server ({REDIS_URL})")
+    require_service("Redis", redis_up(REDIS_URL), f"start redis-server ({REDIS_URL})")
     cache = ReusingRedisCache(REDIS_URL, {"KEY_PREFIX": "test-reusing-cache"})
     client = cache._cache.get_client(write=True)
     assert cache._cache.get_client(write=False) is client

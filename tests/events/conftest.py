@@ -11,7 +11,7 @@ from openedx_events.event_bus import get_producer
 from events.payloads import ALL_SIGNALS
 from exams.services.attempts import apply_action, create_attempt
 from exams.state_machine import Action, Actor
-from tests.conftest import require_service
+from tests.conftest import redis_up, require_service
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 UNREACHABLE_REDIS_URL = "redis://127.0.0.1:1/0?socket_connect_timeout=1"
@@ -66,16 +66,9 @@ def staff(attempt, action, user):
     return apply_action(attempt_id=attempt.pk, action=action, actor=Actor.STAFF, requesting_user=user)
 
 
-def redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 @pytest.fixture
 def redis_client():
-    require_service("Redis", redis_available(), f"start redis-server on {REDIS_URL}")
+    require_service("Redis", redis_up(REDIS_URL), f"start redis-server on {REDIS_URL}")
     client = redis.Redis.from_url(REDIS_URL)
     yield client
     client.close()

@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from exams import exceptions, signals
 from exams import statuses as s
@@ -11,6 +11,7 @@ from exams.models import ExamAttempt
 from exams.services.attempts import apply_action, create_attempt
 from exams.state_machine import Action, Actor
 from tests.exams.factories import attempt_in_status
+from tests.threads import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,27 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def needs_row_locks():
     if connection.vendor == "sqlite":
         pytest.skip("row-lock tests run in the PostgreSQL and MariaDB passes of `make test`")
-
-
-def run_concurrently(n, work):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def runner(i):
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted by the caller
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 def test_concurrent_submits_emit_one_change(learner, timed_exam):

@@ -7,15 +7,7 @@ import pytest
 from django.db.utils import OperationalError
 from django.test import override_settings
 
-from tests.conftest import require_service
-
-
-def redis_available() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
+from tests.conftest import redis_up, require_service
 
 
 def closed_port() -> int:
@@ -42,7 +34,7 @@ class TestHealth:
         }
 
     def test_redis_ok(self, client):
-        require_service("redis", redis_available(), "start redis-server on 127.0.0.1:6379")
+        require_service("redis", redis_up(), "start redis-server on 127.0.0.1:6379")
         with override_settings(REDIS_URL="redis://127.0.0.1:6379/0"):
             response = client.get("/health/")
         assert response.status_code == 200

@@ -9,17 +9,10 @@ import pytest
 import redis
 import websockets
 
-from tests.conftest import require_service
+from tests.conftest import redis_up, require_service
 from tests.monitoring.live import asgi_server, free_port, live_env, post_json, prepare
 
 REDIS_URL = os.environ.get("MONITORING_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-
-
-def redis_up() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
 
 
 async def _json(ws, type_, timeout=10):
@@ -30,7 +23,7 @@ async def _json(ws, type_, timeout=10):
 
 
 def test_learners_on_one_process_reach_a_dashboard_on_another(tmp_path):
-    require_service("Redis", redis_up(), f"start redis-server ({REDIS_URL})")
+    require_service("Redis", redis_up(REDIS_URL), f"start redis-server ({REDIS_URL})")
     prefix = f"xproc-{uuid.uuid4().hex[:8]}"
     env = live_env(tmp_path, REDIS_URL=REDIS_URL, CHANNEL_LAYER_PREFIX=prefix, CACHE_KEY_PREFIX=prefix)
     seed = prepare(env, learners=3)
@@ -66,7 +59,7 @@ def test_learners_on_one_process_reach_a_dashboard_on_another(tmp_path):
         command = {"session_id": first_sid, "action": "warn", "message": "cross-process"}
         await dashboard.send(json.dumps({"type": "command", "data": command}))
         warn = await _json(first_socket, "command")
-        assert warn["data"] == {"action": "warn", "message": "cross-process", "by": "live_staff"}
+        assert warn["data"] == {"action": "warn", "message": "cross-process", "by": seed["staff_username"]}
         for _, socket in learners:
             await socket.close()
         await dashboard.close()

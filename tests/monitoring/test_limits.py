@@ -4,14 +4,13 @@ import asyncio
 import os
 
 import pytest
-import redis
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.layers import get_channel_layer
 
 from monitoring import fanout, selectors, services
 from settings.base import channel_layers
-from tests.conftest import require_service
+from tests.conftest import redis_up, require_service
 from tests.monitoring.conftest import (
     closed_with,
     connect_dashboard,
@@ -112,15 +111,8 @@ def test_channel_layer_settings_size_the_pool_and_timeouts():
     assert channel_layers("")["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
 
 
-def _redis_up() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def test_redis_pool_is_sized_for_bursts_that_the_redis_py_8_default_would_refuse():
-    require_service("Redis", _redis_up(), f"start redis-server ({REDIS_URL})")
+    require_service("Redis", redis_up(REDIS_URL), f"start redis-server ({REDIS_URL})")
     from channels_redis.core import RedisChannelLayer
 
     def layer(max_connections):

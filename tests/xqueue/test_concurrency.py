@@ -1,11 +1,11 @@
 """Many graders claiming at once never receive the same submission (PostgreSQL and MariaDB only)."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from tests.threads import run_concurrently
 from xqueue import services
 from xqueue.models import Submission, SubmissionState
 from xqueue.services import handout
@@ -30,25 +30,15 @@ def _load(queue, count: int) -> None:
 
 
 def _drain_concurrently(claim) -> list[int]:
-    handed_out: list[int] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(THREADS)
+    def grader(number: int) -> list[int]:
+        claimed = []
+        while (item := claim(f"grader-{number}")) is not None:
+            claimed.append(item.submission_id)
+        return claimed
 
-    def grader(number: int) -> None:
-        try:
-            barrier.wait()
-            while (item := claim(f"grader-{number}")) is not None:
-                with lock:
-                    handed_out.append(item.submission_id)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=grader, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return handed_out
+    results, errors = run_concurrently(THREADS, grader)
+    assert errors == []
+    return [submission_id for claimed in results for submission_id in claimed]
 
 
 def _assert_each_handed_out_once(handed_out: list[int]) -> None:
@@ -81,22 +71,9 @@ def test_concurrent_results_for_one_submission_are_accepted_once():
     _load(queue, 1)
     item = services.claim_next(queue=queue, grader="g")
     header = f'{{"submission_id": {item.submission_id}, "submission_key": "{item.key}"}}'
-    outcomes: list = []
-    barrier = threading.Barrier(THREADS)
-
-    def post(number: int) -> None:
-        try:
-            barrier.wait()
-            outcomes.append(services.record_result(header=header, body=f'{{"score": {number}}}'))
-        except Exception as exc:  # noqa: BLE001 - the assertion below names what went wrong
-            outcomes.append(type(exc).__name__)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results, errors = run_concurrently(
+        THREADS, lambda number: services.record_result(header=header, body=f'{{"score": {number}}}')
+    )
+    outcomes = results + [type(error).__name__ for error in errors]
     assert outcomes.count(True) == 1
     assert Counter(outcomes)["ResultAlreadyRecorded"] == THREADS - 1

@@ -1,12 +1,12 @@
 """Batch drains of due results (XQUEUE_DELIVERY_BATCH_SECONDS): one request per window, every result once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.db import connections
 from freezegun import freeze_time
 
+from tests.threads import run_concurrently
 from tests.xqueue.conftest import GOOD_RESULT, lms_header, pull, put_result, submit
 from xqueue import services
 from xqueue.models import DeliveryState, Submission
@@ -77,20 +77,8 @@ def test_overlapping_drains_never_deliver_twice(grader, lms, queue, httpserver, 
     with freeze_time("2026-03-01 10:00:00", tick=True) as clock:
         grade_while_lms_fails(grader, lms, httpserver, 12)
         clock.tick(timedelta(seconds=6))
-        barrier, totals = threading.Barrier(3), []
-
-        def drain():
-            try:
-                barrier.wait()
-                totals.append(services.deliver_due_results()["delivered"])
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=drain) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        totals, errors = run_concurrently(3, lambda _: services.deliver_due_results()["delivered"])
+    assert errors == []
     assert sum(totals) == 12
     assert len(httpserver.log) == 12
     assert Submission.objects.filter(delivery_state=DeliveryState.DELIVERED).count() == 12
