@@ -32,8 +32,12 @@ def tool(platform, proctored_exam):
 
 
 @pytest.fixture
-def browser():
-    return Browser()
+def browser(platform):
+    """Torn down before the platform: its keep-alive connection must not outlive the server's shared
+    in-memory SQLite connection (the request thread would close it from another thread)."""
+    browser = Browser()
+    yield browser
+    browser.http.close()
 
 
 @pytest.fixture
