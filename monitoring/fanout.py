@@ -52,22 +52,32 @@ class _Publisher:
         self._pid = None
         self._loop = None
         self._queue = None
-        self._idle = threading.Event()
+        self._pending = 0  # submitted and not yet attempted
+        self._settled = threading.Condition()
 
     def submit(self, make_send, description: str) -> None:
         loop, queue = self._running()
-        self._idle.clear()
+        with self._settled:
+            self._pending += 1
         loop.call_soon_threadsafe(self._enqueue, queue, make_send, description)
 
     def flush(self, timeout: float) -> bool:
-        """Wait until every queued send has been attempted (tests, process exit)."""
-        return self._loop is None or self._idle.wait(timeout)
+        """Wait until every submitted send has been attempted (tests, process exit)."""
+        with self._settled:
+            return self._settled.wait_for(lambda: self._pending == 0, timeout)
+
+    def _attempted(self) -> None:
+        with self._settled:
+            self._pending -= 1
+            if self._pending == 0:
+                self._settled.notify_all()
 
     def _enqueue(self, queue, make_send, description) -> None:
         try:
             queue.put_nowait((make_send, description))
         except asyncio.QueueFull:
             log.error("Fan-out queue full: dropped %s", description)
+            self._attempted()
 
     def _running(self):
         with self._lock:
@@ -75,6 +85,8 @@ class _Publisher:
                 self._pid = os.getpid()
                 self._loop = asyncio.new_event_loop()
                 self._queue = None
+                self._pending = 0
+                self._settled = threading.Condition()
                 ready = threading.Event()
                 thread = threading.Thread(target=self._run, args=(ready,), name="monitoring-fanout", daemon=True)
                 thread.start()
@@ -94,8 +106,7 @@ class _Publisher:
                 await make_send()
             except Exception:  # noqa: BLE001 - dashboards resync from the log; the caller's work is committed
                 log.exception("Fan-out of %s failed", description)
-            if self._queue.empty():
-                self._idle.set()
+            self._attempted()
 
 
 _publisher = _Publisher()
