@@ -96,6 +96,16 @@ def active_exam_by_content_id(content_id: str):
     return active_exam_for_content(content_id)
 
 
+def _attempt_columns(alias: str = "") -> str:
+    """Every column of ExamAttempt, quoted (and qualified by `alias`), for plain-SQL reads of whole rows."""
+    from django.db import connection
+
+    from exams.models import ExamAttempt
+
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + connection.ops.quote_name(field.column) for field in ExamAttempt._meta.concrete_fields)
+
+
 def _polled_attempt(user_id: int, exam_id: int, *, with_allowance: bool):
     """The user's current attempt on the exam, optionally with its allowance's columns (`allowance_*`).
 
@@ -106,7 +116,7 @@ def _polled_attempt(user_id: int, exam_id: int, *, with_allowance: bool):
     from exams.models import ExamAttempt, StudentAllowance
 
     quote = connection.ops.quote_name
-    columns = ", ".join(f"a.{quote(field.column)}" for field in ExamAttempt._meta.concrete_fields)
+    columns = _attempt_columns(alias="a")
     source = f"{quote(ExamAttempt._meta.db_table)} a"
     if with_allowance:
         columns += (
@@ -130,10 +140,9 @@ def attempt_for_update(attempt_id: int):
 
     from exams.models import ExamAttempt
 
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in ExamAttempt._meta.concrete_fields)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = f"SELECT {columns} FROM {quote(ExamAttempt._meta.db_table)} WHERE id = %s{lock}"
+    table = connection.ops.quote_name(ExamAttempt._meta.db_table)
+    sql = f"SELECT {_attempt_columns()} FROM {table} WHERE id = %s{lock}"
     return next(iter(ExamAttempt.objects.raw(sql, [attempt_id])), None)
 
 
