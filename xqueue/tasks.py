@@ -2,7 +2,6 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
 
 from xqueue import services
 
@@ -13,8 +12,7 @@ def deliver_result(self, submission_id: int, expected_attempts: int) -> None:
     outcome = services.deliver_result(submission_id=submission_id, expected_attempts=expected_attempts)
     if outcome is None or outcome.retry_at is None or self.request.is_eager:
         return
-    countdown = max(0.0, (outcome.retry_at - timezone.now()).total_seconds()) + 0.5
-    raise self.retry(args=(submission_id, outcome.attempts), countdown=countdown)
+    raise self.retry(args=(submission_id, outcome.attempts), countdown=outcome.retry_countdown())
 
 
 @shared_task(ignore_result=True)

@@ -20,6 +20,15 @@ class DeliveryOutcome:
     attempts: int = 0
     retry_at: datetime | None = None
 
+    def retry_countdown(self) -> float:
+        """Seconds until the retry is due, plus a margin so the retry's claim finds it due."""
+        return max(0.0, (self.retry_at - timezone.now()).total_seconds()) + 0.5
+
+
+def due_now(now: datetime) -> dict:
+    """Update fields that make a result (or failure notice) recorded at `now` due for its first delivery."""
+    return {"delivery_state": DeliveryState.PENDING, "delivery_due_at": now, "delivery_attempts": 0}
+
 
 def backoff_seconds(attempts: int) -> float:
     """Delay before the next attempt after `attempts` failures: base * 2^(n-1), capped."""

@@ -112,9 +112,8 @@ def _deliver_chunk(rows: list[tuple[int, int]]) -> list[tuple[int, DeliveryOutco
 def _retry_later(submission_id: int, outcome: DeliveryOutcome) -> None:
     from xqueue.tasks import deliver_result as deliver_result_task
 
-    countdown = max(0.0, (outcome.retry_at - timezone.now()).total_seconds()) + 0.5
     try:
-        deliver_result_task.apply_async((submission_id, outcome.attempts), countdown=countdown)
+        deliver_result_task.apply_async((submission_id, outcome.attempts), countdown=outcome.retry_countdown())
     except Exception:  # noqa: BLE001 - the sweeper redelivers it
         log.exception("xqueue: could not schedule the retry of submission %s", submission_id)
 

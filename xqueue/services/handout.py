@@ -9,7 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from xqueue.constants import FAILURE_REPLY
-from xqueue.models import DeliveryState, Queue, Submission, SubmissionState
+from xqueue.models import Queue, Submission, SubmissionState
+from xqueue.services.delivery import due_now
 from xqueue.services.dispatch import schedule_delivery
 
 CANDIDATES_PER_ROUND = 8
@@ -39,9 +40,7 @@ def _fail_exhausted(*, submission_id: int, attempts: int, now) -> bool:
         finished_at=now,
         failure_reason=f"no result after {attempts} hand-outs",
         grader_reply=FAILURE_REPLY,
-        delivery_state=DeliveryState.PENDING,
-        delivery_due_at=now,
-        delivery_attempts=0,
+        **due_now(now),
     )
     if failed:
         schedule_delivery(submission_id=submission_id, expected_attempts=0)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from xqueue.constants import FAILURE_REPLY
 from xqueue.models import DeliveryState, Submission, SubmissionFile, SubmissionState
+from xqueue.services.delivery import due_now
 from xqueue.services.dispatch import schedule_delivery
 from xqueue.services.submissions import file_storage
 
@@ -50,9 +51,7 @@ def fail_submissions(*, submission_ids: list[int], reason: str) -> int:
             failure_reason=reason[:255],
             grader_reply=FAILURE_REPLY,
             pull_key="",
-            delivery_state=DeliveryState.PENDING,
-            delivery_due_at=now,
-            delivery_attempts=0,
+            **due_now(now),
         )
         for submission_id in ids:
             schedule_delivery(submission_id=submission_id, expected_attempts=0)

@@ -11,7 +11,8 @@ from xqueue.exceptions import (
     ResultAlreadyRecorded,
     SubmissionNotFound,
 )
-from xqueue.models import DeliveryState, Submission, SubmissionState
+from xqueue.models import Submission, SubmissionState
+from xqueue.services.delivery import due_now
 from xqueue.services.dispatch import schedule_delivery
 
 
@@ -53,9 +54,7 @@ def record_result(*, header: str | None, body: str | None) -> bool:
         state=SubmissionState.GRADED,
         grader_reply=reply,
         finished_at=now,
-        delivery_state=DeliveryState.PENDING,
-        delivery_due_at=now,
-        delivery_attempts=0,
+        **due_now(now),
     )
     if accepted:
         schedule_delivery(submission_id=submission_id, expected_attempts=0)
