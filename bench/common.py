@@ -20,6 +20,20 @@ def ensure_wrk() -> str:
     return shutil.which("wrk")
 
 
+def setup_django(database_url: str, **environment: str) -> dict:
+    """Django in this process on the bench settings (the server processes get the returned environment), migrated."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", DATABASE_URL=database_url, **environment)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return env
+
+
 def recreate_postgres_database(name: str) -> str:
     for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)

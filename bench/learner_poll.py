@@ -6,36 +6,23 @@ Usage: `.venv/bin/python -m bench.learner_poll [--learners 300] [--seconds 10]`;
 
 import argparse
 import json
-import os
-import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from bench.common import ROOT, recreate_postgres_database, run_wrk, start_gunicorn, stop, write_section
+from bench.common import recreate_postgres_database, run_wrk, setup_django, start_gunicorn, stop, write_section
 
 PORT = 8765
 COURSE_ID = "course-v1:Bench+Poll+2026"
 
 
 def configure_django(database_url: str) -> dict:
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=database_url,
+    return setup_django(
+        database_url,
         DATABASE_CONN_MAX_AGE="600",
         # as in production: status changes fan out to proctor dashboards through the Redis channel layer
         CHANNEL_LAYER_URL="redis://127.0.0.1:6379/14",
     )
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return env
 
 
 def seed(learners: int, exams: int) -> list[dict]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import websockets
 
-from bench.common import ROOT, recreate_postgres_database, start_server, stop, write_section
+from bench.common import recreate_postgres_database, setup_django, start_server, stop, write_section
 
 PORT = 8766
 DASHBOARDS = int(os.environ.get("BENCH_DASHBOARDS", "20"))
@@ -31,25 +31,14 @@ COURSE_ID = "course-v1:Bench+Ws+2026"
 
 
 def configure_django(database_url: str) -> dict:
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=database_url,
+    return setup_django(
+        database_url,
         DATABASE_POOL="1",  # ASGI + PostgreSQL: a pool per process (docs/monitoring.md)
         REDIS_URL=REDIS_URL,
         CELERY_TASK_ALWAYS_EAGER="1",
         CHANNEL_LAYER_PREFIX="bench-ws",
         ASGI_WORKERS="2",
     )
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return env
 
 
 def seed(learners: int) -> dict:
