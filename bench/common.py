@@ -40,12 +40,12 @@ def recreate_postgres_database(name: str) -> str:
     return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
-def start_gunicorn(env: dict, port: int, workers: int = 4) -> subprocess.Popen:
+def start_gunicorn(env: dict, port: int, workers: int = 4, app: str = "exams_service.wsgi") -> subprocess.Popen:
     command = [
         PYTHON,
         "-m",
         "gunicorn",
-        "exams_service.wsgi",
+        app,
         "-w",
         str(workers),
         "-b",
