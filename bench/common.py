@@ -55,16 +55,25 @@ def start_gunicorn(env: dict, port: int, workers: int = 4, app: str = "exams_ser
         "--keep-alive",
         "30",
     ]
-    return start_server(command, env, port, name="gunicorn")
+    return start_server(command, env, port, name="gunicorn", wait_seconds=90)
 
 
-def start_server(command: list[str], env: dict, port: int, *, name: str, wait_seconds: float = 30) -> subprocess.Popen:
-    """Start a server in its own process group and wait until its /health/ answers."""
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+def start_server(
+    command: list[str],
+    env: dict,
+    port: int,
+    *,
+    name: str,
+    wait_seconds: float = 30,
+    health_path: str = "/health/",
+    cwd: Path = ROOT,
+) -> subprocess.Popen:
+    """Start a server in its own process group and wait until its health URL answers."""
+    server = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True)
     deadline = time.time() + wait_seconds
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{health_path}", timeout=2)
             return server
         except OSError:
             time.sleep(0.3)

@@ -1,10 +1,8 @@
-"""Server CPU per request: the server's processes plus the PostgreSQL backends they use, read from /proc.
+"""Server CPU per request: the server's processes plus the database processes serving them.
 
 CPU per request stays comparable on a shared machine when throughput does not, so the benchmarks report it
-beside req/s. Backends are found by `application_name` (set in each server's DATABASE_URL).
+beside req/s (`bench/databases.py` says which database processes belong to a server).
 """
-
-import subprocess
 
 import psutil
 
@@ -12,17 +10,6 @@ import psutil
 def process_tree(root_pid: int) -> list[psutil.Process]:
     root = psutil.Process(root_pid)
     return [root, *root.children(recursive=True)]
-
-
-def backend_pids(database: str, application_name: str) -> list[int]:
-    sql = f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}' AND application_name = '{application_name}'"
-    output = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-tAc", sql],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return [int(line) for line in output.split()]
 
 
 def cpu_seconds(pids: set[int]) -> dict[int, float]:
@@ -38,14 +25,14 @@ def cpu_seconds(pids: set[int]) -> dict[int, float]:
 
 
 class ServerCpu:
-    """Measures a gunicorn server's workers and its PostgreSQL backends across one load run."""
+    """Measures a server's process tree and, when given, its database processes across one load run."""
 
-    def __init__(self, server_pid: int, database: str, application_name: str):
-        self.server_pid, self.database, self.application_name = server_pid, database, application_name
+    def __init__(self, server_pid: int, database_pids=None):
+        self.server_pid, self.database_pids = server_pid, database_pids
 
     def _pids(self) -> set[int]:
         workers = {process.pid for process in process_tree(self.server_pid)}
-        return workers | set(backend_pids(self.database, self.application_name))
+        return workers | (self.database_pids() if self.database_pids else set())
 
     def __enter__(self):
         self.before = cpu_seconds(self._pids())

@@ -14,11 +14,13 @@ import argparse
 import json
 import statistics
 import tempfile
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
 from bench.common import recreate_postgres_database, run_wrk, setup_django, start_gunicorn, stop, write_section
 from bench.cpu import ServerCpu
+from bench.databases import BenchDatabase
 
 SERVICE_PORT, CEILING_PORT = 8765, 8766
 DATABASE = "exams_bench"
@@ -151,6 +153,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 64])
     args = parser.parse_args()
 
+    database = BenchDatabase("postgresql", DATABASE)
     database_url = recreate_postgres_database(DATABASE)
     env = configure_django(database_url)
     rows = seed_cohort("learner", COURSE_ID, args.learners, args.exams, 10_000)
@@ -183,7 +186,7 @@ def main() -> None:
             for name, (server_name, _) in SCENARIOS.items():
                 server, port, application_name = servers[server_name]
                 for concurrency in args.concurrency:
-                    with ServerCpu(server.pid, DATABASE, application_name) as cpu:
+                    with ServerCpu(server.pid, partial(database.server_pids, application_name)) as cpu:
                         result = run_wrk(port, files[name], concurrency, args.seconds)
                     result["cpu_ms"] = 1000 * cpu.seconds / max(result["requests"], 1)
                     runs.setdefault((name, concurrency), []).append(result)

@@ -1,0 +1,236 @@
+#!/usr/bin/env python
+"""XQueue, the whole path (issue 18): a result counts when the LMS has it.
+
+For each system and grader count: the LMS submits N submissions through `/xqueue/submit/` (callbacks to a
+loopback LMS stub), then N watcher-like graders log in and drain the queue; the clock stops when the stub has
+received every result. Our service runs as in production (gunicorn 4 sync workers, persistent connections,
+sessions `cached_db` on Redis, a Celery worker and beat really delivering results); the legacy openedx/xqueue
+server, built from a git directory you give (`--legacy-git`, e.g. the search tool's mirror), runs with the
+same gunicorn flags on MariaDB (it is written for MySQL), with and without persistent connections, in the
+same run; our service runs on PostgreSQL and on MariaDB.
+Reports graded/s, server and worker CPU per graded submission, duplicate hand-outs, duplicate and lost
+deliveries. Only talks to 127.0.0.1; stops by itself.
+
+    .venv/bin/python -m bench.xqueue_whole_path --submissions 2000 --graders 1,4,16 \
+        --legacy-git /work/.mirror/openedx+xqueue/repo
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+
+from bench import legacy_xqueue
+from bench.common import start_gunicorn, stop, write_section
+from bench.cpu import ServerCpu
+from bench.databases import BenchDatabase
+from bench.lms_stub import LmsStub
+from bench.xqueue_drain import PASSWORD, QUEUE, drain, manage, watcher_session
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICE_DATABASE, LEGACY_DATABASE = "exams_bench_xqueue_path", "xqueue_legacy_bench"
+REDIS_DB = 13
+
+
+def submit_all(base: str, lms_base: str, keys: list[str], threads: int = 8) -> None:
+    """The LMS's side: each submission through `/xqueue/submit/`, its callback pointing at the stub."""
+
+    def submit_slice(offset: int) -> None:
+        session = watcher_session(base, "bench-lms", client="lean")
+        for key in keys[offset::threads]:
+            header = json.dumps({"lms_callback_url": f"{lms_base}/cb/{key}", "lms_key": key, "queue_name": QUEUE})
+            body = json.dumps({"grader_payload": '{"grader": "g.py"}', "student_info": "{}", "student_response": key})
+            reply = session.post(f"{base}/xqueue/submit/", data={"xqueue_header": header, "xqueue_body": body})
+            assert reply.json()["return_code"] == 0, reply.text
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(submit_slice, range(threads)))
+
+
+class ServiceUnderTest:
+    """Our service: gunicorn + Celery worker + beat, production-like settings."""
+
+    def __init__(self, args, lms_base: str, engine: str):
+        self.name = f"this service, {engine}"
+        self.database = BenchDatabase(engine, SERVICE_DATABASE)
+        self.database.recreate()
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DATABASE_URL": self.database.url("bench-service"),
+            "DATABASE_CONN_MAX_AGE": "600",
+            "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+            "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
+            # the loopback LMS is the configured LMS (callbacks are only sent to LMS hosts)
+            "LMS_ROOT_URL": lms_base,
+            "XQUEUE_CALLBACK_ALLOW_PRIVATE_ADDRESSES": "true",
+        }
+        manage(self.env, "migrate", "--noinput")
+        manage(self.env, "xqueue_create_account", "grader", "bench-grader", "--password", PASSWORD)
+        manage(self.env, "xqueue_create_account", "lms", "bench-lms", "--password", PASSWORD)
+        manage(self.env, "xqueue_ensure_queue", QUEUE, "--visibility-timeout", "3600", "--max-attempts", "5")
+        self.port = args.port
+        self.processes = []
+
+    def __enter__(self):
+        self.server = start_gunicorn(self.env, self.port)
+        celery = [sys.executable, "-m", "celery", "-A", "exams_service"]
+        worker_env = {**self.env, "DATABASE_URL": self.database.url("bench-worker")}
+        self.worker = subprocess.Popen(
+            [*celery, "worker", "--loglevel", "WARNING", "--concurrency", "2"],
+            cwd=ROOT,
+            env=worker_env,
+            start_new_session=True,
+        )
+        self.beat = subprocess.Popen(
+            [*celery, "beat", "--loglevel", "WARNING", "--schedule", tempfile.mktemp(prefix="bench-beat-")],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+        )
+        time.sleep(3)  # the worker connects to the broker
+        return self
+
+    def __exit__(self, *exc):
+        for process in (self.beat, self.worker):  # warm shutdown: the main process stops its own children
+            process.terminate()
+            process.wait(timeout=60)
+        stop(self.server)
+        subprocess.run(["redis-cli", "-n", str(REDIS_DB), "FLUSHDB"], stdout=subprocess.DEVNULL)
+        return False
+
+    def reset(self) -> None:
+        self.database.truncate("xqueue_submissionfile", "xqueue_submission")
+
+    def meters(self) -> list[ServerCpu]:
+        # on MariaDB the server's and the worker's queries run in one process: all of it is counted as server
+        worker_database = partial(self.database.server_pids, "bench-worker")
+        return [
+            ServerCpu(self.server.pid, partial(self.database.server_pids, "bench-service")),
+            ServerCpu(self.worker.pid, worker_database if self.database.engine == "postgresql" else None),
+        ]
+
+
+class LegacyUnderTest:
+    """openedx/xqueue: results are posted to the LMS inside put_result (no worker)."""
+
+    def __init__(self, args, source: Path, conn_max_age: int):
+        self.name = f"legacy, mysql, {'persistent connections' if conn_max_age else 'default settings'}"
+        self.database = BenchDatabase("mysql", LEGACY_DATABASE)
+        self.source, self.conn_max_age, self.port = source, conn_max_age, args.port + 1
+
+    def __enter__(self):
+        self.server = legacy_xqueue.start(self.source, self.port, conn_max_age=self.conn_max_age)
+        return self
+
+    def __exit__(self, *exc):
+        stop(self.server)
+        return False
+
+    def reset(self) -> None:
+        self.database.truncate("queue_submission")
+
+    def meters(self) -> list[ServerCpu]:
+        return [ServerCpu(self.server.pid, partial(self.database.server_pids, "bench-legacy"))]
+
+
+def run_phase(system, stub: LmsStub, graders: int, count: int, phase: str, timeout: float) -> dict:
+    system.reset()
+    keys = [f"{phase}-{n:08d}" for n in range(count)]
+    base = f"http://127.0.0.1:{system.port}"
+    submit_all(base, stub.base_url, keys)
+    meters = system.meters()
+    for meter in meters:
+        meter.__enter__()
+    started = time.time()
+    handed = drain(base, graders, "lean")
+    finished = stub.log.wait_for(set(keys), timeout)
+    for meter in meters:
+        meter.__exit__(None, None, None)
+    elapsed = (finished or time.time()) - started
+    tally = stub.log.tally(set(keys))
+    graded = tally["delivered"]
+    return {
+        "system": system.name,
+        "graders": graders,
+        "graded_per_second": round(graded / elapsed, 1),
+        "seconds": round(elapsed, 2),
+        "duplicate_handouts": handed["duplicate_handouts"],
+        "grader_errors": handed["errors"],
+        **tally,
+        "server_cpu_ms": round(1000 * meters[0].seconds / max(graded, 1), 2),
+        "worker_cpu_ms": round(1000 * meters[1].seconds / max(graded, 1), 2) if len(meters) > 1 else 0.0,
+        "timed_out": finished is None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--submissions", type=int, default=2000)
+    parser.add_argument("--graders", default="1,4,16")
+    parser.add_argument("--port", type=int, default=18751)
+    parser.add_argument("--legacy-git", type=Path, help="git directory of openedx/xqueue (omit to skip legacy)")
+    parser.add_argument("--legacy-python", help="Python >= 3.12 for legacy xqueue")
+    parser.add_argument("--legacy-workdir", type=Path, default=Path(tempfile.gettempdir()) / "bench-legacy-xqueue")
+    parser.add_argument("--engines", default="postgresql,mysql", help="databases to run this service on")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for every delivery")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.graders.split(",")]
+
+    results = []
+    with LmsStub() as stub:
+        systems = [ServiceUnderTest(args, stub.base_url, engine) for engine in args.engines.split(",")]
+        if args.legacy_git:
+            BenchDatabase("mysql", LEGACY_DATABASE).recreate()
+            source = legacy_xqueue.prepare(
+                args.legacy_git,
+                args.legacy_workdir,
+                python=args.legacy_python,
+                database=LEGACY_DATABASE,
+                queue=QUEUE,
+                password=PASSWORD,
+            )
+            systems += [LegacyUnderTest(args, source, 600), LegacyUnderTest(args, source, 0)]
+        for system in systems:
+            with system:
+                for graders in counts:
+                    phase = f"{len(results)}-{graders}-{int(time.time())}"
+                    results.append(run_phase(system, stub, graders, args.submissions, phase, args.timeout))
+                    print(json.dumps(results[-1]), flush=True)
+    report(results, args)
+
+
+def report(results: list[dict], args) -> None:
+    lines = [
+        f"`.venv/bin/python -m bench.xqueue_whole_path --submissions {args.submissions} --graders {args.graders}"
+        + (" --legacy-git <openedx/xqueue git dir>`" if args.legacy_git else "`")
+        + " — per phase the LMS submits through `/xqueue/submit/`, graders speaking the watcher's protocol "
+        "drain the queue, and the clock stops when the loopback LMS has every result. This service: gunicorn "
+        "4 sync workers, persistent connections, sessions `cached_db` on Redis, a Celery worker (concurrency 2) "
+        "and beat delivering, on PostgreSQL and on MariaDB. Legacy openedx/xqueue: same gunicorn flags, on MariaDB "
+        "with its own driver (it filters booleans with `= 0`, which PostgreSQL refuses), results posted inside "
+        "`put_result`. CPU per graded submission: server = gunicorn workers + their PostgreSQL backends (on MariaDB: "
+        "the whole mariadbd, the worker's queries included); worker = the Celery worker's processes (+ their "
+        "PostgreSQL backends).",
+        "",
+        "| system | graders | graded/s | seconds | dup. hand-outs | dup. deliveries | lost | server CPU ms "
+        "| worker CPU ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['system']} | {r['graders']} | {r['graded_per_second']} | {r['seconds']} | "
+            f"{r['duplicate_handouts']} | {r['duplicate_deliveries']} | {r['lost']} | {r['server_cpu_ms']} | "
+            f"{r['worker_cpu_ms']} |"
+        )
+    write_section("XQueue, the whole path (issue 18)", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
