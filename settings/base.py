@@ -151,6 +151,8 @@ EXAM_ACCESS_TOKENS = {
 
 # Seconds a web process keeps an active exam it looked up by content id (the MFE's polls); 0 disables.
 EXAM_CACHE_SECONDS = env_float("EXAM_CACHE_SECONDS", 5.0)
+# A web process reuses a JWT's verified claims this long (its expiry is still checked on every request).
+JWT_VERIFIED_CACHE_SECONDS = env_float("JWT_VERIFIED_CACHE_SECONDS", 60.0)
 
 # --- Attempt timers -------------------------------------------------------------------------------
 ATTEMPT_SWEEP_INTERVAL_SECONDS = env_int("ATTEMPT_SWEEP_INTERVAL_SECONDS", 15)

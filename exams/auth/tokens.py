@@ -2,11 +2,16 @@
 
 import json
 import logging
+import time
 from functools import lru_cache
 
 import jwt
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from jwt.algorithms import RSAAlgorithm
+
+from exams_service.ttl_cache import TTLCache
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +54,28 @@ def _verification_key(header: dict, issuer: dict):
 
 
 def decode_jwt(token: str) -> dict:
-    """Verify signature, issuer, audience and expiry; return the claims."""
+    """Verify signature, issuer, audience and expiry; return the claims.
+
+    A verified token is remembered for `JWT_VERIFIED_CACHE_SECONDS` (the MFE sends the same token on every
+    poll): a hit skips the signature check, never the expiry, which is checked against the clock every time.
+    Failures are never remembered; a change of `JWT_AUTH` forgets everything.
+    """
+    claims = _verified.get(token, lambda: _verify(token))
+    if claims["exp"] + settings.JWT_AUTH["JWT_LEEWAY_SECONDS"] < time.time():
+        raise InvalidToken("Token has expired.")
+    return claims
+
+
+_verified: TTLCache[dict] = TTLCache("JWT_VERIFIED_CACHE_SECONDS", max_entries=4096, cache_none=False)
+
+
+@receiver(setting_changed)
+def _forget_verified_tokens(*, setting: str, **_kwargs) -> None:
+    if setting in ("JWT_AUTH", "JWT_VERIFIED_CACHE_SECONDS"):
+        _verified.clear()
+
+
+def _verify(token: str) -> dict:
     try:
         header = jwt.get_unverified_header(token)
         unverified = jwt.decode(token, options={"verify_signature": False})
