@@ -242,9 +242,9 @@ def proctor_command(*, exam_id: int, session_id, action: str, message: str, user
     exam_type = Exam.objects.filter(pk=exam_id).values_list("exam_type", flat=True).first() or ""
     status = "reset" if attempt.reset_at is not None else attempt.status
     if action not in commands.legal_commands(status=status, paused=attempt.is_paused, exam_type=exam_type):
-        raise exceptions.Conflict(
-            f'Cannot {action}: the attempt is not in progress or not in a state for it ("{status}").'
-        )
+        running = status in statuses.IN_PROGRESS
+        why = "is paused" if running and attempt.is_paused else "is running" if running else "is not in progress"
+        raise exceptions.Conflict(f'Cannot {action}: the attempt {why} ("{status}").')
     reason = " ".join(str(reason or message).split())
     if action == commands.TERMINATE and not reason:
         raise exceptions.ExamsError("Terminating needs a reason.")
