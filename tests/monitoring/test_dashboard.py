@@ -140,7 +140,7 @@ def test_commands_reach_the_learner_and_the_attempt_state_machine(clients, learn
         results = {}
         for action in ("warn", "pause", "resume", "terminate"):
             await send(
-                dashboard, "command", session_id=str(session.pk), action=action, message="Eyes on screen", reason="Phone"
+                dashboard, "command", session_id=str(session.pk), action=action, message="Eyes on screen", reason="Ph"
             )
             command = await receive_until(learner_socket, "command")
             assert command["data"]["action"] == action

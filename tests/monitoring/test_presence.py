@@ -37,7 +37,7 @@ def test_silence_goes_stale_then_offline_and_a_heartbeat_brings_it_back(clients,
         assert (await receive(dashboard))["data"]["kind"] == "online"
         start = time.time()
         await presence.beat(session.pk, now=start)
-        assert await sweep(now=start + 10) == {"stale": 0, "offline": 0, "ended": 0, "flagged": 0}  # within the interval
+        assert await sweep(now=start + 10) == {"stale": 0, "offline": 0, "ended": 0, "flagged": 0}  # in time
         assert await sweep(now=start + 26) == {"stale": 1, "offline": 0, "ended": 0, "flagged": 0}
         stale = await receive(dashboard)
         assert (stale["type"], stale["data"]) == ("presence", {"kind": "stale", "flagged": False})
