@@ -16,6 +16,15 @@ from monitoring import commands, risk
 from monitoring.models import ANOMALY, COMMAND, RECEIPT, ProctoringSession, SessionEvent
 
 RECEIPT_RANK = {"sent": 0, "delivered": 1, "acknowledged": 2, "failed": 3}
+COUNT_LABELS = [
+    ("online", "Online"),
+    ("stale", "Stale"),
+    ("offline", "Offline"),
+    ("flagged", "Flagged"),
+    ("paused", "Paused"),
+    ("submitted", "Submitted"),
+    ("error", "Ended with error"),
+]
 FINISHED = sorted(statuses.COMPLETED - {statuses.ERROR})  # counted as "submitted" on the dashboard
 
 
