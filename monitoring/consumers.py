@@ -175,7 +175,7 @@ class LearnerSessionConsumer(TicketConsumer):
             return
         await self.channel_layer.group_discard(fanout.session_group(self.session_id), self.channel_name)
         latest = await presence.cache_call(cache.get, f"mon:conn:{self.session_id}")
-        if not self.ended and latest == self.channel_name:  # a newer socket of the same session stays online
+        if latest == self.channel_name:  # a newer socket of the same session stays online
             await self.change_presence(OFFLINE)  # a closed socket is offline now, not at the next sweep
 
     async def on_hello(self, data) -> None:

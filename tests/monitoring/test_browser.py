@@ -152,6 +152,7 @@ def test_commands_are_refused_for_a_submitted_attempt(page):
     submit_over_rest(page, 1)
     row = f"document.getElementById('s-{sid(page, 1)}')"
     page.wait_for(f"{row}.querySelector('.status').textContent === 'submitted'")
+    page.wait_for(f"{row}.querySelector('.presence').textContent === '○ offline'")  # the server closed its socket
     assert page.js("document.getElementById('count-submitted').textContent") == "1"
     page.js(f"{row}.querySelector('.who button').click()")
     page.wait_for("document.getElementById('detail-commands').textContent === 'No commands: the attempt is submitted.'")
