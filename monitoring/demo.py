@@ -8,8 +8,8 @@ from monitoring.services import ensure_session
 
 
 def seed_live_exam(*, course_id: str, name: str, learners: int, lms_user_id_base: int) -> dict:
-    """`{"exam_id", "staff_username", "staff_token", "learners": [{"token", "session_id", "attempt_id"}, ...]}` for a new
-    timed exam."""
+    """`{"exam_id", "staff_username", "staff_token", "learners": [{"token", "session_id", "attempt_id"}, ...]}`
+    for a new timed exam."""
     key = course_id.removeprefix("course-v1:")
     exam = Exam.objects.create(
         course_id=course_id,
