@@ -48,7 +48,7 @@ class DashboardPage:
 
     def visible_sids(self) -> list[str]:
         return self.js(
-            "Array.from(document.querySelectorAll('#sessions tr')).filter(r => !r.hidden).map(r => r.dataset.sid)"
+            "Array.from(document.querySelectorAll('#sessions tr[data-sid]')).map(r => r.dataset.sid)"
         )
 
     def screenshot(self, name: str) -> Path:

@@ -65,7 +65,7 @@ def test_counts_filter_sort_and_search(page):
     assert page.row_text(sid(page, 0), "presence") == "● online"
 
     page.set_value("sort", "risk", "change")
-    page.wait_for(f"document.querySelector('#sessions tr').dataset.sid === '{sid(page, 0)}'")
+    page.wait_for(f"document.querySelector('#sessions tr[data-sid]').dataset.sid === '{sid(page, 0)}'")
     assert page.visible_sids()[:2] == [sid(page, 0), sid(page, 1)]
     assert page.js("document.querySelector('th[data-sort=risk]').getAttribute('aria-sort')") == "descending"
 

@@ -6,15 +6,17 @@
   const $ = (id) => document.getElementById(id);
   const tbody = $("sessions");
   const sessions = new Map(); // sid → model
-  const rows = new Map(); // sid → <tr>
+  const rows = new Map(); // sid → <tr>, only for the rows in the scrolled window (the table is virtual)
   const dirty = new Set();
+  let view = []; // sids that pass the filter and search, in display order
+  const wrap = document.querySelector(".table-wrap");
+  let rowHeight = 36;
   let groups = { running: ["started", "ready_to_submit"], submitted: [], error: ["error"] };
   let halfLife = 300;
   let lastSeq = null; // everything up to here was applied
   const ahead = new Set(); // applied seqs above lastSeq
   let socket = null;
   let attempt = 0;
-  let order = []; // sids in display order
   let reorderAt = 0;
   let reorderTimer = null;
   let selected = null; // sid shown in the detail panel
@@ -22,7 +24,7 @@
   let timelineReady = false;
   let pendingTail = [];
   let pendingCommand = null;
-  const stats = { applied: 0, lastApplied: 0, snapshotRendered: 0 };
+  const stats = { applied: 0, lastSeq: 0, snapshotRendered: 0 };
   window.proctorDashboard = { stats, sendCommand: (sid, action, extra) => sendCommand(sid, action, extra || {}) };
 
   const RANK = { sent: 0, delivered: 1, acknowledged: 2, failed: 3 };
@@ -124,36 +126,58 @@
     }
     return name;
   }
-  function reorder() {
-    reorderTimer = null;
+  function reorder() { // filter, search and sort the model, then draw the rows in view
+    if (reorderTimer) { clearTimeout(reorderTimer); reorderTimer = null; }
     reorderAt = performance.now();
-    const now = Date.now();
-    const next = Array.from(sessions.values()).sort(compare(now)).map((s) => s.sid);
-    if (next.length === order.length && next.every((sid, i) => sid === order[i])) return;
-    order = next;
-    const fragment = document.createDocumentFragment();
-    for (const sid of order) fragment.appendChild(rows.get(sid));
-    tbody.appendChild(fragment);
+    const now = Date.now(), filter = $("filter").value, query = $("search").value.trim().toLowerCase();
+    const shown = [];
+    for (const s of sessions.values()) if (matches(s, filter) && (!query || s.search.includes(query))) shown.push(s);
+    view = shown.sort(compare(now)).map((s) => s.sid);
+    $("shown").textContent = view.length + " of " + sessions.size + " learners shown";
+    tbody.parentElement.setAttribute("aria-rowcount", String(view.length + 1));
+    document.querySelectorAll("#counts button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.filter === filter)));
     document.querySelectorAll("th[data-sort]").forEach((th) => {
       if (th.dataset.sort === sortKey()) th.setAttribute("aria-sort", sortKey() === "risk" ? "descending" : "ascending");
       else th.removeAttribute("aria-sort");
     });
+    drawWindow();
   }
+  const applyFilter = reorder;
   function scheduleReorder() { // live changes re-sort at most every 2 s, so rows do not jump under the pointer
     if (reorderTimer) return;
     reorderTimer = setTimeout(reorder, Math.max(0, 2000 - (performance.now() - reorderAt)));
   }
-  function applyFilter() {
-    const filter = $("filter").value, query = $("search").value.trim().toLowerCase();
-    let shown = 0;
-    for (const [sid, s] of sessions) {
-      const visible = matches(s, filter) && (!query || s.search.includes(query));
-      const tr = rows.get(sid);
-      if (tr.hidden === visible) tr.hidden = !visible;
-      if (visible) shown++;
-    }
-    $("shown").textContent = shown + " of " + sessions.size + " learners shown";
-    document.querySelectorAll("#counts button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.filter === filter)));
+  function spacer(height) {
+    const tr = document.createElement("tr");
+    tr.className = "spacer";
+    tr.setAttribute("aria-hidden", "true");
+    tr.innerHTML = '<td colspan="7"></td>';
+    tr.firstChild.style.height = height + "px";
+    tr.firstChild.style.padding = "0";
+    tr.firstChild.style.border = "0";
+    return tr;
+  }
+  function drawWindow() { // only the rows in (and near) the scrolled window are in the DOM
+    const now = Date.now();
+    const first = Math.max(0, Math.floor(wrap.scrollTop / rowHeight) - 10);
+    const last = Math.min(view.length, first + Math.ceil(wrap.clientHeight / rowHeight) + 20);
+    const wanted = view.slice(first, last);
+    const keep = new Set(wanted);
+    for (const [sid, tr] of rows) if (!keep.has(sid)) { tr.remove(); rows.delete(sid); }
+    const fragment = document.createDocumentFragment();
+    fragment.appendChild(spacer(first * rowHeight));
+    wanted.forEach((sid, i) => {
+      let tr = rows.get(sid);
+      if (!tr) { tr = makeRow(sid); renderRow(sid, now); }
+      tr.setAttribute("aria-rowindex", String(first + i + 2));
+      tr.setAttribute("aria-selected", String(sid === selected));
+      fragment.appendChild(tr);
+    });
+    fragment.appendChild(spacer((view.length - last) * rowHeight));
+    tbody.textContent = "";
+    tbody.appendChild(fragment);
+    const sample = rows.get(wanted[0]);
+    if (sample && sample.offsetHeight) rowHeight = sample.offsetHeight;
   }
   function renderCounts() {
     const counts = { online: 0, stale: 0, offline: 0, flagged: 0, paused: 0, submitted: 0, error: 0 };
@@ -169,10 +193,9 @@
   function flush() {
     frame = 0;
     const now = Date.now();
-    for (const sid of dirty) { if (!rows.has(sid)) tbody.appendChild(makeRow(sid)); renderRow(sid, now); }
+    for (const sid of dirty) if (rows.has(sid)) renderRow(sid, now);
     dirty.clear();
     renderCounts();
-    applyFilter();
     scheduleReorder();
     if (selected) renderDetail();
   }
@@ -182,7 +205,6 @@
     if (!sessions.has(sid)) {
       sessions.set(sid, model({ sid, username: "", full_name: "", presence: "offline", attempt_status: "started", paused: false,
         remaining_s: 0, commands: [], flagged: false, anomalies: [], risk: 0, last_command: null }, Date.now()));
-      order.push(sid);
     }
     return sessions.get(sid);
   }
@@ -204,7 +226,6 @@
       if (c && c.seq === d.command_seq && RANK[d.kind] > RANK[c.state]) { c.state = d.kind; if (d.detail) c.detail = d.detail; }
     }
     stats.applied++;
-    stats.lastApplied = event.seq;
     markDirty(event.sid);
     if (event.sid === selected) addToTimeline(event);
   }
@@ -213,19 +234,11 @@
       const now = Date.now();
       groups = message.data.status_groups || groups;
       halfLife = message.data.risk_half_life_s || halfLife;
-      sessions.clear(); rows.clear(); order = [];
-      tbody.textContent = "";
-      const fragment = document.createDocumentFragment();
-      for (const raw of message.data.sessions) {
-        sessions.set(raw.sid, model(raw, now));
-        fragment.appendChild(makeRow(raw.sid));
-        renderRow(raw.sid, now);
-        order.push(raw.sid);
-      }
-      tbody.appendChild(fragment);
+      sessions.clear(); rows.clear();
+      for (const raw of message.data.sessions) sessions.set(raw.sid, model(raw, now));
       lastSeq = message.seq;
       ahead.clear();
-      order = []; reorder(); renderCounts(); applyFilter();
+      reorder(); renderCounts();
       if (selected && sessions.has(selected)) openDetail(selected, false);
       setStatus("live", "Live · " + sessions.size + " sessions");
       if (!stats.snapshotRendered) { stats.snapshotRendered = performance.now(); performance.mark("snapshot-rendered"); }
@@ -242,6 +255,7 @@
       ahead.add(message.seq);
       while (ahead.has(lastSeq + 1)) ahead.delete(++lastSeq);
       apply(message);
+      stats.lastSeq = lastSeq; // everything up to here is applied
     }
   }
 
@@ -250,7 +264,7 @@
     if (selected && rows.has(selected)) rows.get(selected).setAttribute("aria-selected", "false");
     const changed = selected !== sid;
     selected = sid;
-    rows.get(sid).setAttribute("aria-selected", "true");
+    if (rows.has(sid)) rows.get(sid).setAttribute("aria-selected", "true");
     $("detail").hidden = false;
     if (changed) { $("command-feedback").textContent = ""; loadTimeline(sid); }
     renderDetail();
@@ -379,6 +393,8 @@
   }
 
   // --- wiring ---------------------------------------------------------------------------------------
+  let scrolling = 0;
+  wrap.addEventListener("scroll", () => { if (!scrolling) scrolling = requestAnimationFrame(() => { scrolling = 0; drawWindow(); }); });
   $("search").addEventListener("input", applyFilter);
   $("filter").addEventListener("change", applyFilter);
   $("sort").addEventListener("change", reorder);
@@ -388,7 +404,7 @@
   }));
   setInterval(() => { // clocks and risk age every second; only changed text is written
     const now = Date.now();
-    for (const [sid, s] of sessions) { const tr = rows.get(sid); if (!tr.hidden) renderTicking(s, tr, now); }
+    for (const [sid, tr] of rows) renderTicking(sessions.get(sid), tr, now);
     if (selected) renderDetail();
   }, 1000);
 
