@@ -47,9 +47,7 @@ class DashboardPage:
         return self.js(f"document.getElementById('s-{sid}').querySelector('.{cell}').textContent")
 
     def visible_sids(self) -> list[str]:
-        return self.js(
-            "Array.from(document.querySelectorAll('#sessions tr[data-sid]')).map(r => r.dataset.sid)"
-        )
+        return self.js("Array.from(document.querySelectorAll('#sessions tr[data-sid]')).map(r => r.dataset.sid)")
 
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
