@@ -229,6 +229,9 @@ def report(result: dict, sessions: int, seconds: int, command: str) -> str:
         )
     lines += [
         "",
+        f"Load average (1 min) before / after the run: {result['load'][0]:.1f} / {result['load'][1]:.1f} on "
+        f"{os.cpu_count()} cores.",
+        "",
         "First contentful paint is the server-rendered page (header, controls, empty table); rows arrive with the "
         "socket's snapshot. The table is virtual: the model holds every session, the DOM only the rows in (and near) "
         "the scrolled window, so a live event or a re-sort touches tens of rows, not 2,000; live re-sorting is "
@@ -248,10 +251,12 @@ def main() -> None:
     data = seed(args.sessions)
     command = [sys.executable, "manage.py", "run_asgi", "--port", str(PORT), "--workers", "1", "--log-level", "error"]
     server = start_server(command, env, PORT, name="ASGI server", wait_seconds=60)
+    load_before = os.getloadavg()[0]
     try:
         result = measure(data, [int(rate) for rate in args.rates.split(",")], args.seconds)
     finally:
         stop(server, wait_seconds=60)
+    result["load"] = (load_before, os.getloadavg()[0])
     shown = " ".join(["python -m bench.dashboard_page", *sys.argv[1:]]).strip()
     write_section(
         "Proctor dashboard page (issue 20)", report(result, args.sessions, args.seconds, f".venv/bin/{shown}")

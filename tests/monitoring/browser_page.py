@@ -23,6 +23,7 @@ class DashboardPage:
         self.browser.call("Network.enable")
         for name, value in (("edx-jwt-cookie-header-payload", header_payload), ("edx-jwt-cookie-signature", signature)):
             self.browser.call("Network.setCookie", name=name, value=value, url=base, path="/")
+        self.browser.call("Network.disable")  # its events (one per socket frame) would flood this client
         self.browser.call(
             "Emulation.setDeviceMetricsOverride", width=1400, height=900, deviceScaleFactor=1, mobile=False
         )

@@ -116,23 +116,21 @@
   }
 
   function sortKey() { return $("sort").value; }
-  function compare(now) {
+  function sortKeys(shown, now) { // one key per session, computed once per sort (not once per comparison)
     const key = sortKey();
-    const name = (a, b) => a.search < b.search ? -1 : a.search > b.search ? 1 : 0;
-    if (key === "risk") return (a, b) => risk(b, now) - risk(a, now) || name(a, b);
-    if (key === "presence") return (a, b) => PRESENCE_ORDER[a.presence] - PRESENCE_ORDER[b.presence] || (b.flagged - a.flagged) || name(a, b);
-    if (key === "time") {
-      return (a, b) => (running(b) - running(a)) || remaining(a, now) - remaining(b, now) || name(a, b);
-    }
-    return name;
+    if (key === "risk") return shown.map((s) => [-risk(s, now), s.search, s.sid]);
+    if (key === "presence") return shown.map((s) => [PRESENCE_ORDER[s.presence] * 2 + (s.flagged ? 0 : 1), s.search, s.sid]);
+    if (key === "time") return shown.map((s) => [running(s) ? remaining(s, now) : Infinity, s.search, s.sid]);
+    return shown.map((s) => [0, s.search, s.sid]);
   }
+  const byKey = (a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
   function reorder() { // filter, search and sort the model, then draw the rows in view
     if (reorderTimer) { clearTimeout(reorderTimer); reorderTimer = null; }
     reorderAt = performance.now();
     const now = Date.now(), filter = $("filter").value, query = $("search").value.trim().toLowerCase();
     const shown = [];
     for (const s of sessions.values()) if (matches(s, filter) && (!query || s.search.includes(query))) shown.push(s);
-    view = shown.sort(compare(now)).map((s) => s.sid);
+    view = sortKeys(shown, now).sort(byKey).map((k) => k[2]);
     $("shown").textContent = view.length + " of " + sessions.size + " learners shown";
     tbody.parentElement.setAttribute("aria-rowcount", String(view.length + 1));
     document.querySelectorAll("#counts button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.filter === filter)));
