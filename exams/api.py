@@ -9,12 +9,13 @@ from exams.legacy import register_legacy_active_attempt_lookup
 from exams.models import AttemptReview, CourseExamConfiguration, Exam, ExamAttempt, ProctoringProvider, User
 from exams.rest.views.base import ExamsAPIView, require_list
 from exams.selectors import course_exam_configuration, course_uses_this_service, is_course_staff
-from exams.services.attempt_clock import add_extra_time, set_clock_paused
+from exams.services.attempt_clock import add_extra_time, clock_can_change, set_clock_paused
 from exams.services.attempts import apply_action
 from exams.services.course_staff import REPLICATED_ROLES, add_course_staff_role, remove_course_staff_role
 from exams.services.reviews import find_review, has_review, record_review
 from exams.signals import attempt_clock_changed, attempt_reset, attempt_status_changed
-from exams.state_machine import TOOL_REVIEWABLE, Action, Actor
+from exams.state_machine import TOOL_REVIEWABLE, Action, Actor, allowed_actions
+from exams.timers import time_remaining_seconds
 
 __all__ = [
     "exceptions",
@@ -34,6 +35,8 @@ __all__ = [
     "User",
     "add_course_staff_role",
     "add_extra_time",
+    "allowed_actions",
+    "clock_can_change",
     "apply_action",
     "attempt_clock_changed",
     "attempt_reset",
@@ -50,4 +53,5 @@ __all__ = [
     "require_list",
     "set_clock_paused",
     "statuses",
+    "time_remaining_seconds",
 ]

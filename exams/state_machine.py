@@ -109,6 +109,17 @@ def exam_kind(exam_type: str) -> str:
     return TIMED if exam_type == "timed" else PROCTORED
 
 
+def allowed_actions(current: str, actor: Actor, exam_type: str) -> frozenset[Action]:
+    """Every action `actor` may take on an attempt in `current` status, read off the table (for UIs that offer
+    only what the state machine will accept)."""
+    kind = exam_kind(exam_type)
+    return frozenset(
+        action
+        for (status, action, who), rule in TRANSITIONS.items()
+        if status == current and who == actor and rule.kind in (ANY, kind)
+    )
+
+
 def next_status(current: str, action: Action, actor: Actor, exam_type: str) -> str:
     """The status after `action`, or TransitionNotAllowed. Equal to `current` means a no-op."""
     rule = TRANSITIONS.get((current, action, actor))

@@ -10,9 +10,10 @@ from functools import partial
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
-from exams.api import attempt_clock_changed, attempt_reset, attempt_status_changed, statuses
-from monitoring import fanout, selectors, services
+from exams.api import attempt_clock_changed, attempt_reset, attempt_status_changed, statuses, time_remaining_seconds
+from monitoring import commands, fanout, selectors, services
 from monitoring.models import CLOCK, STATUS, ProctoringSession, SessionEvent
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,10 @@ log = logging.getLogger(__name__)
 
 @receiver(attempt_status_changed, dispatch_uid="monitoring.status")
 def on_status_changed(sender, attempt, from_status, to_status, action, actor, requesting_user=None, **kwargs):
-    data = {"from": from_status, "action": str(action), "actor": str(actor)}
+    data = {"from": from_status, "action": str(action), "actor": str(actor), **clock_facts(attempt, to_status)}
+    command_seq = commands.current_command_seq()
+    if command_seq is not None:
+        data["command_seq"] = command_seq
     event = services.record_attempt_event(
         attempt=attempt,
         create_session=to_status in statuses.IN_PROGRESS,  # the session starts with the attempt
@@ -30,14 +34,17 @@ def on_status_changed(sender, attempt, from_status, to_status, action, actor, re
         actor_id=getattr(requesting_user, "pk", None),
     )
     if event is not None:
-        transaction.on_commit(partial(status_committed, event, from_status, to_status, str(action)), robust=True)
+        transaction.on_commit(
+            partial(status_committed, event, from_status, to_status, str(action), command_seq), robust=True
+        )
 
 
 @receiver(attempt_clock_changed, dispatch_uid="monitoring.clock")
 def on_clock_changed(sender, attempt, paused, requesting_user=None, **kwargs):
-    transaction.on_commit(
-        partial(clock_committed, attempt.pk, paused, getattr(requesting_user, "pk", None)), robust=True
-    )
+    facts = clock_facts(attempt, attempt.status)
+    command_seq = commands.current_command_seq()
+    user_id = getattr(requesting_user, "pk", None)
+    transaction.on_commit(partial(clock_committed, attempt.pk, paused, user_id, facts, command_seq), robust=True)
 
 
 @receiver(attempt_reset, dispatch_uid="monitoring.reset")
@@ -45,15 +52,31 @@ def on_reset(sender, attempt, requesting_user=None, **kwargs):
     transaction.on_commit(partial(reset_committed, attempt.pk), robust=True)
 
 
-def status_committed(event: SessionEvent, from_status, to_status, action) -> None:
+def clock_facts(attempt, status: str) -> dict:
+    """What a dashboard shows after the change: seconds left on the clock, paused, the commands now legal."""
+    paused = attempt.paused_at is not None
+    return {
+        "remaining_s": round(time_remaining_seconds(attempt, timezone.now())),
+        "paused": paused,
+        "commands": commands.legal_commands(status=status, paused=paused, exam_type=attempt.exam.exam_type),
+    }
+
+
+def _command_ids(event_seq: int, command_seq: int | None) -> dict:
+    """The learner frame's seq: the proctor command's own (its ack names the command), else the event's."""
+    return {"seq": command_seq or event_seq, "command_seq": command_seq}
+
+
+def status_committed(event: SessionEvent, from_status, to_status, action, command_seq=None) -> None:
     fanout.to_exam_sync(event.exam_id, selectors.envelope(event))
     if from_status in statuses.IN_PROGRESS and to_status not in statuses.IN_PROGRESS:
         if action == "proctor_terminate":
-            fanout.to_session_sync(event.session_id, "session.command", action="terminate", data={}, seq=event.seq)
+            ids = _command_ids(event.seq, command_seq)
+            fanout.to_session_sync(event.session_id, "session.command", action="terminate", data={}, **ids)
         fanout.to_session_sync(event.session_id, "session.ended", status=to_status, reason=action)
 
 
-def clock_committed(attempt_id, paused, user_id) -> None:
+def clock_committed(attempt_id, paused, user_id, facts=None, command_seq=None) -> None:
     session = ProctoringSession.objects.filter(attempt_id=attempt_id).first()
     if session is None:
         return
@@ -62,14 +85,16 @@ def clock_committed(attempt_id, paused, user_id) -> None:
     previous = last.first() or "resumed"
     if previous == kind:  # same pause state: extra time was added
         kind = "extended"
+    data = dict(facts or {}, **({"command_seq": command_seq} if command_seq else {}))
     event, _ = services.record_event(
-        session_id=session.pk, exam_id=session.exam_id, type=CLOCK, kind=kind, data={}, actor_id=user_id
+        session_id=session.pk, exam_id=session.exam_id, type=CLOCK, kind=kind, data=data, actor_id=user_id
     )
     fanout.to_exam_sync(session.exam_id, selectors.envelope(event))
     if kind == "extended":
         return
     action = "pause" if paused else "resume"
-    fanout.to_session_sync(session.pk, "session.command", action=action, data={}, seq=event.seq)
+    ids = _command_ids(event.seq, command_seq)
+    fanout.to_session_sync(session.pk, "session.command", action=action, data={}, **ids)
 
 
 def reset_committed(attempt_id) -> None:

@@ -21,8 +21,8 @@ from django.core.cache import cache
 from django.db import connections
 
 from exams.api import User, exceptions, is_course_staff
-from monitoring import fanout, presence, selectors, services, tickets
-from monitoring.models import ONLINE, STALE
+from monitoring import fanout, presence, receipts, selectors, services, tickets
+from monitoring.models import OFFLINE, ONLINE
 from monitoring.tickets import FORBIDDEN, SESSION_ENDED, TicketError
 
 
@@ -175,8 +175,8 @@ class LearnerSessionConsumer(TicketConsumer):
             return
         await self.channel_layer.group_discard(fanout.session_group(self.session_id), self.channel_name)
         latest = await presence.cache_call(cache.get, f"mon:conn:{self.session_id}")
-        if not self.ended and latest == self.channel_name:  # a newer socket of the same session stays online
-            await self.change_presence(STALE, only_from=ONLINE)
+        if latest == self.channel_name:  # a newer socket of the same session stays online
+            await self.change_presence(OFFLINE)  # a closed socket is offline now, not at the next sweep
 
     async def on_hello(self, data) -> None:
         resume = await db(selectors.resume_point)(self.session_id)
@@ -208,11 +208,13 @@ class LearnerSessionConsumer(TicketConsumer):
             await fanout.to_exam(self.exam_id, selectors.envelope(event))
 
     async def on_ack(self, data) -> None:
-        """The client saw a command; nothing to do (commands are logged before they are sent)."""
+        """`ack {"seq"}`: the client acted on the command sent with that seq (clients that never ack still work)."""
+        await receipts.acknowledged(self, data)
 
     async def session_command(self, message) -> None:
         self.paused = {"pause": True, "resume": False}.get(message["action"], self.paused)
         await self.send_message("command", {"action": message["action"], **message.get("data", {})}, seq=message["seq"])
+        await receipts.delivered(self, message)
 
     async def session_presence(self, message) -> None:
         self.presence = message["state"]
@@ -314,14 +316,15 @@ class ExamDashboardConsumer(TicketConsumer):
         action, session_id = data.get("action"), data.get("session_id")
         result = {"session_id": session_id, "action": action}
         try:
-            await db(services.proctor_command)(
+            outcome = await db(services.proctor_command)(
                 exam_id=self.exam_id,
                 session_id=uuid.UUID(str(session_id)),
                 action=str(action),
                 message=str(data.get("message") or ""),
                 user=self.user,
+                reason=str(data.get("reason") or ""),
             )
-            result["ok"] = True
+            result.update(outcome, ok=True)
         except exceptions.ExamsError as error:
             result.update(ok=False, detail=error.detail)
         except ValueError:

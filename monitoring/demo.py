@@ -8,8 +8,8 @@ from monitoring.services import ensure_session
 
 
 def seed_live_exam(*, course_id: str, name: str, learners: int, lms_user_id_base: int) -> dict:
-    """`{"exam_id", "staff_username", "staff_token", "learners": [{"token", "session_id"}, ...]}` for a new
-    timed exam."""
+    """`{"exam_id", "staff_username", "staff_token", "learners": [{"token", "session_id", "attempt_id"}, ...]}`
+    for a new timed exam."""
     key = course_id.removeprefix("course-v1:")
     exam = Exam.objects.create(
         course_id=course_id,
@@ -31,7 +31,8 @@ def seed_live_exam(*, course_id: str, name: str, learners: int, lms_user_id_base
     rows = []
     for user in users:
         attempt = create_attempt(user=user, exam_id=exam.pk, start_clock=True)
-        rows.append({"token": dev_jwt_for(user, hours=4), "session_id": str(ensure_session(attempt=attempt).pk)})
+        session_id = str(ensure_session(attempt=attempt).pk)
+        rows.append({"token": dev_jwt_for(user, hours=4), "session_id": session_id, "attempt_id": attempt.pk})
     return {
         "exam_id": exam.pk,
         "staff_username": staff.username,

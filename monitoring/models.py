@@ -9,7 +9,8 @@ ONLINE, STALE, OFFLINE = "online", "stale", "offline"
 PRESENCE_CHOICES = [(state, state) for state in (ONLINE, STALE, OFFLINE)]
 
 ANOMALY, PRESENCE, STATUS, CLOCK, COMMAND = "anomaly", "presence", "status", "clock", "command"
-EVENT_TYPES = [(name, name) for name in (ANOMALY, PRESENCE, STATUS, CLOCK, COMMAND)]
+RECEIPT = "receipt"  # what became of a proctor command: kind delivered / acknowledged / failed
+EVENT_TYPES = [(name, name) for name in (ANOMALY, PRESENCE, STATUS, CLOCK, COMMAND, RECEIPT)]
 
 
 class ProctoringSession(models.Model):
@@ -43,7 +44,7 @@ class ExamStream(models.Model):
 
 
 class SessionEvent(models.Model):
-    """One entry of a session's event log: anomaly, presence change, status change, clock change, command."""
+    """One entry of a session's event log: anomaly, presence, status or clock change, command, command receipt."""
 
     exam = models.ForeignKey("exams.Exam", on_delete=models.CASCADE, related_name="+")
     session = models.ForeignKey(ProctoringSession, on_delete=models.CASCADE, related_name="events")

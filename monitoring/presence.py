@@ -135,7 +135,28 @@ def sweep(now: float | None = None) -> dict:
             silent.append(heartbeat_key(session.pk))
     if silent:
         cache.delete_many(silent)  # batched beats are written without expiry; a new beat writes the key again
+    counts["flagged"] = flag_closed_and_away(now)
     return counts
+
+
+def flag_closed_and_away(now: float) -> int:
+    """A closed socket turns its session offline at once (unflagged: it may be a reconnect); still offline
+    MONITORING_OFFLINE_AFTER_SECONDS later while the attempt runs, it is flagged like lost heartbeats."""
+    cutoff = _dt(now - settings.MONITORING_OFFLINE_AFTER_SECONDS)
+    away = ProctoringSession.objects.filter(
+        presence=OFFLINE,
+        flagged=False,
+        presence_changed__lte=cutoff,
+        attempt__status__in=sorted(statuses.IN_PROGRESS),
+        attempt__reset_at__isnull=True,
+    ).values_list("pk", flat=True)
+    flagged = 0
+    for session_id in list(away):
+        event = services.flag_offline_session(session_id=session_id)
+        if event is not None:
+            fanout.to_exam_sync(event.exam_id, selectors.envelope(event))
+            flagged += 1
+    return flagged
 
 
 def _dt(epoch: float) -> datetime:

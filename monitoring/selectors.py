@@ -1,10 +1,9 @@
 """Reads of the monitoring app: session lookups, the event log as envelopes, dashboard snapshots."""
 
-from django.conf import settings
 from django.db.models import Max
 
 from exams.api import Exam, statuses
-from monitoring.models import ANOMALY, ExamStream, ProctoringSession, SessionEvent
+from monitoring.models import ExamStream, ProctoringSession, SessionEvent
 
 PROTOCOL_VERSION = 1
 
@@ -65,34 +64,15 @@ def events_after(exam_id: int, after: int, limit: int, session_id=None, upto: in
 
 
 def snapshot(exam_id: int) -> dict:
-    """Every current session of the exam: presence, attempt status, the last anomalies; plus the stream's seq."""
+    """Every current session of the exam (rows of `board.session_rows`), plus the stream's seq."""
+    from monitoring import board, risk
+
     seq = last_seq(exam_id)  # read first: anything newer arrives live and is deduplicated by seq
-    sessions = (
-        ProctoringSession.objects.filter(exam_id=exam_id, attempt__reset_at__isnull=True)
-        .select_related("attempt", "user")
-        .order_by("created")
-    )
-    rows = {}
-    for session in sessions:
-        rows[str(session.pk)] = {
-            "sid": str(session.pk),
-            "username": session.user.username,
-            "full_name": session.user.get_full_name(),
-            "attempt_status": session.attempt.status,
-            "paused": session.attempt.paused_at is not None,
-            "presence": session.presence,
-            "flagged": session.flagged,
-            "anomalies": [],
-        }
-    per_session = settings.MONITORING_SNAPSHOT_ANOMALIES
-    recent = SessionEvent.objects.filter(exam_id=exam_id, type=ANOMALY, seq__lte=seq).order_by("-seq")
-    for event in recent[: min(max(per_session * len(rows), per_session), 10_000)]:
-        row = rows.get(str(event.session_id))
-        if row is not None and len(row["anomalies"]) < per_session:
-            row["anomalies"].append(envelope(event))
-    return {
-        "v": PROTOCOL_VERSION,
-        "type": "snapshot",
-        "seq": seq,
-        "data": {"exam_id": exam_id, "sessions": list(rows.values())},
+    data = {
+        "exam_id": exam_id,
+        "server_time": board.server_time_ms(),
+        "risk_half_life_s": risk.half_life(),
+        "status_groups": board.status_groups(),
+        "sessions": board.session_rows(exam_id, seq),
     }
+    return {"v": PROTOCOL_VERSION, "type": "snapshot", "seq": seq, "data": data}

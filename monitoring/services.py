@@ -8,14 +8,15 @@ from datetime import datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from exams.api import Action, Actor, ExamAttempt, User, apply_action, exceptions, set_clock_paused, statuses
-from monitoring import fanout, selectors
+from exams.api import Action, Actor, Exam, ExamAttempt, User, apply_action, exceptions, set_clock_paused, statuses
+from monitoring import commands, fanout, selectors
 from monitoring.models import (
     ANOMALY,
     COMMAND,
     OFFLINE,
     ONLINE,
     PRESENCE,
+    RECEIPT,
     STALE,
     ExamStream,
     ProctoringSession,
@@ -23,7 +24,7 @@ from monitoring.models import (
 )
 
 ANOMALY_KIND = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
-COMMANDS = ("warn", "pause", "resume", "terminate")
+DELIVERED, ACKNOWLEDGED, FAILED = "delivered", "acknowledged", "failed"
 
 
 def ensure_session(*, attempt: ExamAttempt) -> ProctoringSession:
@@ -210,27 +211,96 @@ def set_presence(
     return event
 
 
-def proctor_command(*, exam_id: int, session_id, action: str, message: str, user: User) -> dict:
-    """warn → logged and sent to the learner; pause/resume/terminate → the attempt services (bridged back)."""
-    if action not in COMMANDS:
+def flag_offline_session(*, session_id) -> SessionEvent | None:
+    """Flag an offline, unflagged session (its socket closed and the learner stayed away): logged as a presence
+    event `offline` with `flagged: true`. None when it came back or was flagged already."""
+    with transaction.atomic():
+        session = ProctoringSession.objects.select_for_update().filter(pk=session_id).first()
+        if session is None or session.presence != OFFLINE or session.flagged:
+            return None
+        session.flagged = True
+        session.save(update_fields=["flagged"])
+        data = {"flagged": True}
+        event, _ = record_event(session_id=session.pk, exam_id=session.exam_id, type=PRESENCE, kind=OFFLINE, data=data)
+    return event
+
+
+def proctor_command(*, exam_id: int, session_id, action: str, message: str, user: User, reason: str = "") -> dict:
+    """Log the command (its seq names it from then on), then act: warn → the learner's socket; pause/resume →
+    the exam clock; terminate → `proctor_terminate` with the proctor's reason in the attempt's history.
+
+    Only commands the attempt's state allows are accepted (`commands.legal_commands`). The effects of
+    pause/resume/terminate come back through the bridge, which sends the learner this command's seq.
+    Refused: ExamsError (the dashboard shows the detail). Answers `{"session_id", "action", "command_seq"}`.
+    """
+    if action not in commands.COMMANDS:
         raise exceptions.ExamsError(f"Unknown command {action!r}.")
     session = ProctoringSession.objects.filter(pk=session_id, exam_id=exam_id).select_related("attempt").first()
     if session is None:
         raise exceptions.NotFound("No such session in this exam.")
-    if session.attempt.reset_at is not None or session.attempt.status not in statuses.IN_PROGRESS:
-        raise exceptions.Conflict(f'The attempt is not in progress ("{session.attempt.status}").')
-    if action in ("pause", "resume"):
-        set_clock_paused(attempt_id=session.attempt_id, paused=action == "pause", requesting_user=user)
-    elif action == "terminate":
+    attempt = session.attempt
+    exam_type = Exam.objects.filter(pk=exam_id).values_list("exam_type", flat=True).first() or ""
+    status = "reset" if attempt.reset_at is not None else attempt.status
+    if action not in commands.legal_commands(status=status, paused=attempt.is_paused, exam_type=exam_type):
+        running = status in statuses.IN_PROGRESS
+        why = "is paused" if running and attempt.is_paused else "is running" if running else "is not in progress"
+        raise exceptions.Conflict(f'Cannot {action}: the attempt {why} ("{status}").')
+    reason = " ".join(str(reason or message).split())
+    if action == commands.TERMINATE and not reason:
+        raise exceptions.ExamsError("Terminating needs a reason.")
+    if len(reason) > commands.TERMINATE_REASON_MAX and action == commands.TERMINATE:
+        raise exceptions.ExamsError(f"The reason must be at most {commands.TERMINATE_REASON_MAX} characters.")
+    data = {"action": action, "by": user.username}
+    if action == commands.WARN:
+        data["message"] = message[: commands.MESSAGE_MAX]
+    elif action == commands.TERMINATE:
+        data["reason"] = reason
+    event, _ = record_event(
+        session_id=session.pk, exam_id=exam_id, type=COMMAND, kind=action, data=data, actor_id=user.pk
+    )
+    fanout.to_exam_sync(exam_id, selectors.envelope(event))
+    try:
+        with commands.caused_by(event.seq):
+            _carry_out(action, session, data, event.seq, user, reason)
+    except exceptions.ExamsError as error:  # the state changed since the check (e.g. the timer submitted it)
+        record_receipt(session_id=session.pk, exam_id=exam_id, command_seq=event.seq, state=FAILED, detail=error.detail)
+        raise
+    if session.presence == OFFLINE:  # no socket to deliver to (the effect on the attempt still happened)
+        record_receipt(
+            session_id=session.pk, exam_id=exam_id, command_seq=event.seq, state=FAILED, detail="Learner not connected."
+        )
+    return {"session_id": str(session.pk), "action": action, "command_seq": event.seq}
+
+
+def _carry_out(action: str, session: ProctoringSession, data: dict, seq: int, user: User, reason: str) -> None:
+    if action in (commands.PAUSE, commands.RESUME):
+        set_clock_paused(attempt_id=session.attempt_id, paused=action == commands.PAUSE, requesting_user=user)
+    elif action == commands.TERMINATE:
         apply_action(
-            attempt_id=session.attempt_id, action=Action.PROCTOR_TERMINATE, actor=Actor.STAFF, requesting_user=user
+            attempt_id=session.attempt_id,
+            action=Action.PROCTOR_TERMINATE,
+            actor=Actor.STAFF,
+            requesting_user=user,
+            note=reason,
         )
     else:
-        data = {"message": message[:500], "by": user.username}
-        event, _ = record_event(
-            session_id=session.pk, exam_id=exam_id, type=COMMAND, kind="warn", data=data, actor_id=user.pk
-        )
-        envelope = selectors.envelope(event)
-        fanout.to_session_sync(session.pk, "session.command", action="warn", data=data, seq=event.seq)
-        fanout.to_exam_sync(exam_id, envelope)
-    return {"session_id": str(session.pk), "action": action, "ok": True}
+        payload = {"message": data["message"], "by": data["by"]}
+        fanout.to_session_sync(session.pk, "session.command", action=action, data=payload, seq=seq, command_seq=seq)
+
+
+def record_receipt(*, session_id, exam_id: int, command_seq: int, state: str, detail: str = "") -> SessionEvent | None:
+    """Log and fan out what became of a proctor command (once per state). None when the seq is not a command
+    of this session (a learner acknowledging something else) or the state was already recorded."""
+    command = SessionEvent.objects.filter(session_id=session_id, type=COMMAND, seq=command_seq, exam_id=exam_id)
+    action = command.values_list("kind", flat=True).first()
+    if action is None:
+        return None
+    receipts = SessionEvent.objects.filter(session_id=session_id, type=RECEIPT, kind=state, seq__gt=command_seq)
+    if any(data.get("command_seq") == command_seq for data in receipts.values_list("data", flat=True)):
+        return None
+    data = {"command_seq": command_seq, "action": action}
+    if detail:
+        data["detail"] = detail[:200]
+    event, _ = record_event(session_id=session_id, exam_id=exam_id, type=RECEIPT, kind=state, data=data)
+    fanout.to_exam_sync(exam_id, selectors.envelope(event))
+    return event

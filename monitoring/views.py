@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from exams.api import ExamsAPIView, JwtAuthentication, is_course_staff
-from monitoring import selectors, services, tickets
+from monitoring import board, commands, selectors, services, tickets
 from monitoring.models import ProctoringSession
 from monitoring.serializers import (
     EventPageSerializer,
@@ -131,5 +131,18 @@ def dashboard_page(request, exam_id: int):
         return HttpResponse("No such exam.", status=404)
     if not is_course_staff(user, course_id):
         return HttpResponse("Only course staff may monitor this exam.", status=403)
-    context = {"exam_id": exam_id, "course_id": course_id, "csrf_token": get_token(request), "username": user.username}
+    config = {
+        "examId": exam_id,
+        "csrfToken": get_token(request),
+        "reasonMax": commands.TERMINATE_REASON_MAX,
+        "pageSize": settings.MONITORING_REPLAY_LIMIT,
+    }
+    context = {
+        "exam_id": exam_id,
+        "course_id": course_id,
+        "username": user.username,
+        "counts": board.COUNT_LABELS,
+        "reason_max": commands.TERMINATE_REASON_MAX,
+        "config": config,
+    }
     return render(request, "monitoring/dashboard.html", context)

@@ -372,6 +372,7 @@ MONITORING_RATE_MAX_DROPS = env_int("MONITORING_RATE_MAX_DROPS", 20)  # then clo
 MONITORING_REPLAY_LIMIT = env_int("MONITORING_REPLAY_LIMIT", 500)  # larger gaps → `gap` + snapshot
 MONITORING_SNAPSHOT_ANOMALIES = env_int("MONITORING_SNAPSHOT_ANOMALIES", 5)
 MONITORING_REORDER_WAIT_MS = env_int("MONITORING_REORDER_WAIT_MS", 250)  # a hole open this long → fill from the log
+MONITORING_RISK_HALF_LIFE_SECONDS = env_int("MONITORING_RISK_HALF_LIFE_SECONDS", 300)  # risk halves
 CELERY_BEAT_SCHEDULE["sweep-proctoring-presence"] = {
     "task": "monitoring.tasks.sweep_presence",
     "schedule": float(MONITORING_SWEEP_SECONDS),

@@ -11,9 +11,14 @@ from exams.models import ExamAttempt, User
 from exams.services.attempts import _finish_pause, _lock_attempt
 
 
+def clock_can_change(status: str) -> bool:
+    """Pause, resume and extra time apply to running attempts only."""
+    return status in s.IN_PROGRESS
+
+
 def _lock_running(attempt_id: int) -> ExamAttempt:
     attempt = _lock_attempt(attempt_id)
-    if attempt.status not in s.IN_PROGRESS:
+    if not clock_can_change(attempt.status):
         raise exceptions.IllegalStatusTransition(
             f'The clock of attempt_id={attempt_id} cannot change in status "{attempt.status}".'
         )

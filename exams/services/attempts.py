@@ -65,7 +65,16 @@ def _finish_pause(attempt: ExamAttempt, now) -> None:
         attempt.paused_at = None
 
 
-def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, requesting_user, now) -> None:
+HISTORY_REASON_MAX = 100  # simple-history's history_change_reason column
+
+
+def _history_reason(actor, action, note: str | None) -> str:
+    """`actor:action`, followed by the caller's note (e.g. a proctor's reason to terminate) when given."""
+    reason = f"{actor}:{action}"
+    return f"{reason} {note}"[:HISTORY_REASON_MAX] if note else reason
+
+
+def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, requesting_user, now, note=None) -> None:
     from_status = attempt.status
     first_start = to_status == s.STARTED and attempt.start_time is None
     if first_start:
@@ -85,7 +94,7 @@ def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, request
     save_transition(
         attempt,
         TRANSITION_FIELDS,
-        reason=f"{actor}:{action}",
+        reason=_history_reason(actor, action, note),
         history_user_id=requesting_user.pk if requesting_user is not None else None,
     )
     signals.attempt_status_changed.send(
@@ -103,13 +112,16 @@ def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, request
         transaction.on_commit(lambda: schedule_expiry(attempt))
 
 
-def apply_action(*, attempt_id: int, action: Action, actor: Actor, requesting_user: User | None = None) -> ExamAttempt:
+def apply_action(
+    *, attempt_id: int, action: Action, actor: Actor, requesting_user: User | None = None, note: str | None = None
+) -> ExamAttempt:
     """Lock the attempt, look (status, action, actor) up in the table, write, signal.
 
     A running attempt whose time is up is submitted first (and stays submitted even when the
     requested action is then refused). Repeating the current status changes and emits nothing.
+    `note` is kept in the attempt's history with the change (its reason column holds 100 characters).
     """
-    return _transition(attempt_id, lambda attempt: (action, actor), requesting_user)
+    return _transition(attempt_id, lambda attempt: (action, actor), requesting_user, note=note)
 
 
 def act_on_attempt(*, attempt_id: int, action: str | None, user: User) -> ExamAttempt:
@@ -145,7 +157,7 @@ def _actor_for(attempt: ExamAttempt, action, user: User) -> Actor:
     raise exceptions.ExamsError(f'Unrecognized action "{action}"')
 
 
-def _transition(attempt_id: int, resolve, requesting_user: User | None) -> ExamAttempt:
+def _transition(attempt_id: int, resolve, requesting_user: User | None, note: str | None = None) -> ExamAttempt:
     """The one write path of `status`: `resolve(locked attempt) -> (action, actor)` may refuse by raising."""
     error = None
     with transaction.atomic():
@@ -180,7 +192,13 @@ def _transition(attempt_id: int, resolve, requesting_user: User | None) -> ExamA
         else:
             if to_status != attempt.status:
                 _write_transition(
-                    attempt, to_status=to_status, action=action, actor=actor, requesting_user=requesting_user, now=now
+                    attempt,
+                    to_status=to_status,
+                    action=action,
+                    actor=actor,
+                    requesting_user=requesting_user,
+                    now=now,
+                    note=note,
                 )
     if error is not None:
         raise error

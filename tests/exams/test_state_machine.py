@@ -138,3 +138,22 @@ def test_any_learner_action_on_a_timed_out_running_attempt_submits_it_first(lear
     attempt.refresh_from_db()
     assert attempt.status == s.SUBMITTED
     assert attempt.end_time == attempt.start_time + timedelta(minutes=attempt.allowed_time_limit_mins)
+
+
+def test_allowed_actions_are_read_off_the_table():
+    from exams.state_machine import TRANSITIONS, TransitionNotAllowed, allowed_actions, next_status
+
+    for status in s.ALL:
+        for actor in Actor:
+            for exam_type in ("timed", "proctored"):
+                offered = allowed_actions(status, actor, exam_type)
+                for action in Action:
+                    try:
+                        next_status(status, action, actor, exam_type)
+                        legal = True
+                    except TransitionNotAllowed:
+                        legal = False
+                    assert (action in offered) == legal, (status, actor, exam_type, action)
+    assert Action.PROCTOR_TERMINATE in allowed_actions(s.STARTED, Actor.STAFF, "timed")
+    assert Action.PROCTOR_TERMINATE not in allowed_actions(s.SUBMITTED, Actor.STAFF, "timed")
+    assert len(TRANSITIONS) > 0

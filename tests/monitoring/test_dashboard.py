@@ -139,7 +139,9 @@ def test_commands_reach_the_learner_and_the_attempt_state_machine(clients, learn
         await receive_until(dashboard, "presence")
         results = {}
         for action in ("warn", "pause", "resume", "terminate"):
-            await send(dashboard, "command", session_id=str(session.pk), action=action, message="Eyes on screen")
+            await send(
+                dashboard, "command", session_id=str(session.pk), action=action, message="Eyes on screen", reason="Ph"
+            )
             command = await receive_until(learner_socket, "command")
             assert command["data"]["action"] == action
             results[action] = command
@@ -169,7 +171,7 @@ def test_commands_reach_the_learner_and_the_attempt_state_machine(clients, learn
     run(scenario)
     attempt.refresh_from_db()
     assert attempt.status == statuses.ERROR and attempt.paused_at is None
-    warn = SessionEvent.objects.get(type="command")
+    warn = SessionEvent.objects.get(type="command", kind="warn")
     assert warn.actor == course_staff and warn.data["by"] == "course_staff"
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitoring.models import ONLINE, STALE, ProctoringSession, SessionEvent
+from monitoring.models import OFFLINE, ONLINE, ProctoringSession, SessionEvent
 from tests.monitoring.conftest import connect_learner, learner_ticket, receive, receive_until, run, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +28,7 @@ def test_hello_heartbeat_and_anomaly_ack(clients, learner, session):
     event = SessionEvent.objects.get(session=session, client_seq=1)
     assert (event.type, event.kind, event.severity, event.seq) == ("anomaly", "face_absent", 0.8, 3)
     session.refresh_from_db()
-    assert session.presence == STALE  # socket gone: stale until the sweep decides offline
+    assert session.presence == OFFLINE and not session.flagged  # socket closed: offline at once, flagged only later
 
 
 def test_invalid_messages_get_errors_not_a_crash(clients, learner, session):
