@@ -75,7 +75,8 @@ def test_demo_blocked_by_another_attempt_says_so_in_html_and_reset_starts_over(p
     from exams.services.demo_data import DEMO_TIMED_CONTENT_ID
 
     learner = User.objects.get(username="learner")
-    timed = create_attempt(user=learner, exam_id=Exam.objects.get(content_id=DEMO_TIMED_CONTENT_ID).pk, start_clock=True)
+    timed_exam = Exam.objects.get(content_id=DEMO_TIMED_CONTENT_ID)
+    timed = create_attempt(user=learner, exam_id=timed_exam.pk, start_clock=True)
 
     home = f"{platform.url}/lti/demo_tool/"
     browser = Browser()
