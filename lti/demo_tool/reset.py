@@ -1,4 +1,4 @@
-""""Reset the demo": the demo learners' open attempts in the demo course become history, as a staff reset does."""
+"""Reset the demo: the demo users' open attempts in the demo course become history, as a staff reset does."""
 
 from exams.api import ExamAttempt, User, reset_attempt
 from exams.services.demo_data import DEMO_COURSE_ID, DEMO_USERS
