@@ -200,8 +200,14 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's own console handler would print every `django.*` line (e.g. each request) a second time
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
+# edx-django-utils (via lti-consumer) defaults to New Relic and warns at start when it is absent; opt in by name.
+OPENEDX_TELEMETRY = env_list("OPENEDX_TELEMETRY", [])
 
 # --- Exam events (events app): outbox → Open edX signals / event bus, role consumers, emails -------
 # Embedded default: no EVENT_BUS_PRODUCER → events are in-process Open edX signals only, no broker.
