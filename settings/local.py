@@ -28,3 +28,4 @@ LTI_EXAM_RETURN_URL = f"{LTI_API_BASE}/lti/demo_tool/"  # noqa: F405
 # --- monitoring: `make run` serves HTTP and WebSocket from one process (daphne's runserver) -----
 INSTALLED_APPS = ["daphne", *INSTALLED_APPS]  # noqa: F405
 LOGGING["loggers"]["daphne"] = {"level": "WARNING"}  # noqa: F405 - its start-up notes; runserver prints the URL
+LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}  # noqa: F405 - eager tasks: one log line per request
