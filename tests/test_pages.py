@@ -73,10 +73,13 @@ def test_dev_login_of_an_unknown_user_is_an_html_page_with_next_steps(client, de
 
 
 def test_dashboard_errors_are_html_pages_that_say_what_to_do(client, demo):
-    page = client.get("/monitoring/exams/1/")
+    from exams.models import Exam
+
+    url = f"/monitoring/exams/{Exam.objects.get(content_id=DEMO_PROCTORED_CONTENT_ID).pk}/"
+    page = client.get(url)
     body = page.content.decode()
     assert page.status_code == 401 and page["Content-Type"].startswith("text/html")
-    assert 'href="/dev/login/course_staff?next=/monitoring/exams/1/"' in body
+    assert f'href="/dev/login/course_staff?next={url}"' in body
     client.get("/dev/login/learner")
-    page = client.get("/monitoring/exams/1/")
+    page = client.get(url)
     assert page.status_code == 403 and "is not course staff" in page.content.decode()
