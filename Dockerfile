@@ -1,6 +1,13 @@
 # syntax=docker/dockerfile:1.7
 # Exams service image. Default command serves HTTP with gunicorn; `docker run IMAGE migrate` applies migrations;
 # any other command runs as given (e.g. `celery -A exams_service worker`, `python manage.py bulk_add_course_staff`).
+
+# The source tree: this build context. The Tutor plugin (deploy/tutor/) builds the same stages below from a git
+# checkout or a `tutor mounts` folder in place of this stage; its test keeps its copy identical to this file.
+FROM scratch AS exams-src
+COPY . /
+
+# --- the image (shared with deploy/tutor/tutorexams/templates/exams/build/exams/Dockerfile) ---
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -14,10 +21,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Every pinned dependency ships wheels (PyMySQL, psycopg[binary]): no compiler or system headers needed.
-COPY requirements/base.txt requirements/base.txt
+COPY --from=exams-src /requirements/base.txt requirements/base.txt
 RUN pip install -r requirements/base.txt
 
-COPY . .
+COPY --from=exams-src / .
 
 # Admin static files, collected with the base settings (no secrets at build time; same STATIC_ROOT).
 RUN DJANGO_SETTINGS_MODULE=settings.base python manage.py collectstatic --noinput \

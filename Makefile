@@ -16,6 +16,7 @@ help:
 	@echo "make test     install what the tests need and run the whole suite"
 	@echo "make quality  ruff lint"
 	@echo "make upgrade  recompile requirements/*.txt with the newest allowed versions"
+	@echo "make tutor-test  render the Tutor plugin (deploy/tutor) and check its compose files and k8s manifests"
 
 $(STAMP): requirements/base.txt requirements/test.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +55,14 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) exams.sqlite3 .pytest_cache
+
+# --- tutor: the Tutor plugin's tests (deploy/tutor/; renders compose files and `kubectl kustomize`, no Docker) ---
+TUTOR_VENV ?= .venv-tutor
+.PHONY: tutor-test
+tutor-test:
+	test -x $(TUTOR_VENV)/bin/python || $(PYTHON) -m venv $(TUTOR_VENV)
+	$(TUTOR_VENV)/bin/pip install -q -r deploy/tutor/requirements-test.txt
+	$(TUTOR_VENV)/bin/pip install -q --no-deps --force-reinstall ./deploy/tutor
+	rm -rf deploy/tutor/build deploy/tutor/*.egg-info
+	cd deploy/tutor && PATH="$(abspath $(TUTOR_VENV))/bin:$$PATH" "$(abspath $(TUTOR_VENV))/bin/python" -m pytest tests
+# --- end tutor ---

@@ -10,7 +10,7 @@ from exams.models import AttemptReview, CourseExamConfiguration, Exam, ExamAttem
 from exams.rest.views.base import ExamsAPIView, require_list
 from exams.selectors import course_exam_configuration, course_uses_this_service, is_course_staff
 from exams.services.attempt_clock import add_extra_time, clock_can_change, set_clock_paused
-from exams.services.attempts import apply_action
+from exams.services.attempts import apply_action, reset_attempt
 from exams.services.course_staff import REPLICATED_ROLES, add_course_staff_role, remove_course_staff_role
 from exams.services.reviews import find_review, has_review, record_review
 from exams.signals import attempt_clock_changed, attempt_reset, attempt_status_changed
@@ -51,6 +51,7 @@ __all__ = [
     "register_legacy_active_attempt_lookup",
     "remove_course_staff_role",
     "require_list",
+    "reset_attempt",
     "set_clock_paused",
     "statuses",
     "time_remaining_seconds",

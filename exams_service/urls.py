@@ -5,8 +5,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from exams.rest.views.platform import CsrfTokenView, HealthView
+from exams_service import pages
 
 urlpatterns = [
+    path("", pages.home, name="home"),
+    path("dev/login/<str:username>", pages.dev_login, name="dev-login"),  # 404 unless DEV_TOOLS_ENABLED
     path("admin/", admin.site.urls),
     path("health/", HealthView.as_view(), name="health"),
     path("csrf/api/v1/token", CsrfTokenView.as_view(), name="csrf-token"),

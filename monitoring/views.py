@@ -1,7 +1,6 @@
 """REST helpers for the sockets (session lookup, tickets, replay) and the proctor dashboard page."""
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from exams.api import ExamsAPIView, JwtAuthentication, is_course_staff
+from exams_service.pages import error_page
 from monitoring import board, commands, selectors, services, tickets
 from monitoring.models import ProctoringSession
 from monitoring.serializers import (
@@ -117,6 +117,16 @@ def _uuid(value: str):
         raise ValidationError({"detail": "session_id must be a UUID."}) from exc
 
 
+def _page_error(request, status: int, title: str, message: str):
+    """HTML error of the dashboard page with the next step (the local sign-in where development tools are on)."""
+    steps = []
+    if getattr(settings, "DEV_TOOLS_ENABLED", False):
+        steps.append((f"/dev/login/course_staff?next={request.path}", "Sign in locally as course_staff (demo data)"))
+    if settings.LMS_ROOT_URL:
+        steps.append((f"{settings.LMS_ROOT_URL.rstrip('/')}/login", "Sign in to the LMS"))
+    return error_page(request, status=status, title=title, message=message, next_steps=[*steps, ("/", "Start page")])
+
+
 def dashboard_page(request, exam_id: int):
     """Staff-only HTML page; authenticated by the LMS JWT cookie (or header), like the REST API."""
     try:
@@ -125,12 +135,12 @@ def dashboard_page(request, exam_id: int):
         user_auth = None
     user = user_auth[0] if user_auth else None
     if user is None:
-        return HttpResponse("Sign in to the LMS first (JWT cookie missing or expired).", status=401)
+        return _page_error(request, 401, "Sign in first", "Sign in to the LMS first (JWT cookie missing or expired).")
     course_id = selectors.exam_course_id(exam_id)
     if course_id is None:
-        return HttpResponse("No such exam.", status=404)
+        return _page_error(request, 404, "No such exam", f"There is no exam with id {exam_id}.")
     if not is_course_staff(user, course_id):
-        return HttpResponse("Only course staff may monitor this exam.", status=403)
+        return _page_error(request, 403, "Course staff only", f"{user.username} is not course staff of {course_id}.")
     config = {
         "examId": exam_id,
         "csrfToken": get_token(request),

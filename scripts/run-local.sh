@@ -13,5 +13,5 @@ mkdir -p .local
 periodic=$!
 trap 'kill $periodic 2>/dev/null || true' EXIT INT TERM
 echo "Periodic tasks (attempt timers) running in the background, log: .local/periodic-tasks.log"
-echo "HTTP and WebSocket (ws://$HOST:$PORT/ws/...) on one ASGI server; proctor dashboard: /monitoring/exams/<exam_id>/"
+echo "HTTP and WebSocket (ws://$HOST:$PORT/ws/...) on one ASGI server. Start here: http://$HOST:$PORT/ (dashboard URL above)"
 "$PY" manage.py runserver "$HOST:$PORT"

@@ -176,7 +176,7 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 
 # --- Celery --------------------------------------------------------------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://localhost/")  # a host: kombu warns without
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
@@ -202,8 +202,14 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's own console handler would print every `django.*` line (e.g. each request) a second time
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
+# edx-django-utils (via lti-consumer) defaults to New Relic and warns at start when it is absent; opt in by name.
+OPENEDX_TELEMETRY = env_list("OPENEDX_TELEMETRY", [])
 
 # --- Exam events (events app): outbox → Open edX signals / event bus, role consumers, emails -------
 # Embedded default: no EVENT_BUS_PRODUCER → events are in-process Open edX signals only, no broker.

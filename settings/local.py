@@ -22,6 +22,10 @@ if not EXAM_ACCESS_TOKENS["PRIVATE_JWK"]:
 INSTALLED_APPS += ["lti.demo_tool"]  # noqa: F405
 ROOT_URLCONF = "lti.demo_tool.local_urls"  # the service's URLs + /lti/demo_tool/
 LTI_DEMO_TOOL_KEY_PATH = BASE_DIR / ".local" / "lti_demo_tool_key.pem"
+# Without a learning MFE running, the tool's "back to your exam" goes to the demo tool's page, not localhost:2000.
+LTI_EXAM_RETURN_URL = f"{LTI_API_BASE}/lti/demo_tool/"  # noqa: F405
 
 # --- monitoring: `make run` serves HTTP and WebSocket from one process (daphne's runserver) -----
 INSTALLED_APPS = ["daphne", *INSTALLED_APPS]  # noqa: F405
+LOGGING["loggers"]["daphne"] = {"level": "WARNING"}  # noqa: F405 - its start-up notes; runserver prints the URL
+LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}  # noqa: F405 - eager tasks: one log line per request

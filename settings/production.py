@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from settings.base import *  # noqa: F401,F403
-from settings.base import SECRET_KEY
+from settings.base import MIDDLEWARE, SECRET_KEY
 from settings.env import env_bool, env_int, env_str
 
 DEBUG = False
@@ -20,3 +20,7 @@ USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", True)
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 DEV_TOOLS_ENABLED = False
+# The image serves its own /static/ (admin, Swagger UI): no shared volume with the reverse proxy needed.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+)

@@ -13,6 +13,8 @@ DEMO_PROCTORED_CONTENT_ID = "block-v1:edX+DemoX+Demo_Course+type@sequential+bloc
 DEMO_ADMIN_PASSWORD = "admin"
 DEMO_USERS = {
     "learner": {"lms_user_id": 3, "email": "learner@example.com", "full_name": "Demo Learner"},
+    # the README's quick try: its own learner, so the proctored demo of `learner` is never blocked by it
+    "timed_learner": {"lms_user_id": 6, "email": "timed_learner@example.com", "full_name": "Demo Timed Learner"},
     "course_staff": {"lms_user_id": 4, "email": "staff@example.com", "full_name": "Demo Course Staff"},
     "admin": {"lms_user_id": 5, "email": "admin@example.com", "full_name": "Demo Admin", "is_staff": True},
 }

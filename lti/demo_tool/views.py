@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import jwt
 import requests
 from django.contrib.auth import login
-from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +15,9 @@ from lti_consumer.models import LtiConfiguration
 from exams.api import Action, Actor, Exam, ExamAttempt, ExamsError, User, apply_action
 from exams.services.attempts import create_attempt
 from exams.services.demo_data import DEMO_PROCTORED_CONTENT_ID
+from exams_service.pages import error_page
 from lti.demo_tool import setup
+from lti.demo_tool.reset import reset_demo
 from lti.services.registration import vendor_values
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -35,20 +37,41 @@ def _attempt(user):
     return exam, attempt
 
 
+HOME = "/lti/demo_tool/"
+
+
+def _demo_error(request, message: str, *, status: int = 400):
+    """The demo's HTML error page: what went wrong, a reset button and the way back."""
+    return error_page(
+        request,
+        status=status,
+        title="The demo cannot go on from here",
+        message=message,
+        next_steps=[(HOME, "Back to the demo tool"), ("/", "The start page")],
+        reset_action=HOME + "reset",
+    )
+
+
 def home(request):
     learner = User.objects.filter(username="learner").first()
     exam, attempt = _attempt(learner)
-    return render(request, "demo_tool/home.html", {"exam": exam, "attempt": attempt, "platform": _platform()})
+    context = {"exam": exam, "attempt": attempt, "platform": _platform(), "reset": request.GET.get("reset")}
+    return render(request, "demo_tool/home.html", context)
 
 
 @require_POST
 def begin(request):
     """Dev shortcut: log in as the demo learner, create the attempt, then the real flow starts."""
-    learner = User.objects.get(username="learner")
-    login(request, learner, backend="django.contrib.auth.backends.ModelBackend")
+    learner = User.objects.filter(username="learner").first()
     exam, attempt = _attempt(learner)
+    if exam is None:
+        return _demo_error(request, "The demo exam is missing: run `manage.py load_demo_data` (make run does).")
+    login(request, learner, backend="django.contrib.auth.backends.ModelBackend")
     if attempt is None:
-        attempt = create_attempt(user=learner, exam_id=exam.pk, start_clock=False)
+        try:
+            attempt = create_attempt(user=learner, exam_id=exam.pk, start_clock=False)
+        except ExamsError as exc:
+            return _demo_error(request, f"{exc.detail} Reset the demo to end the demo learner's attempts.")
     return HttpResponseRedirect(f"/lti/start_proctoring/{attempt.pk}")
 
 
@@ -59,8 +82,15 @@ def start_exam(request):
         try:
             apply_action(attempt_id=attempt.pk, action=Action.START, actor=Actor.LEARNER, requesting_user=request.user)
         except ExamsError as exc:
-            return HttpResponseBadRequest(exc.detail)
-    return HttpResponseRedirect("/lti/demo_tool/")
+            return _demo_error(request, f"The exam cannot start: {exc.detail}")
+    return HttpResponseRedirect(HOME)
+
+
+@require_POST
+def reset(request):
+    """Dev shortcut: reset the demo learners' attempts (kept as history) so the walkthrough starts over."""
+    count = reset_demo()
+    return HttpResponseRedirect(f"{HOME}?reset={count}")
 
 
 def jwks(request):
@@ -73,7 +103,7 @@ def oidc_login(request):
     params = request.GET if request.method == "GET" else request.POST
     platform = _platform()
     if platform is None or params.get("iss") != platform["issuer"] or params.get("client_id") != platform["client_id"]:
-        return HttpResponseBadRequest("Unknown platform or client_id.")
+        return _demo_error(request, "Unknown platform or client_id: run `manage.py load_demo_data` (make run does).")
     state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     request.session["demo_tool:state"], request.session["demo_tool:nonce"] = state, nonce
     query = {
@@ -108,13 +138,13 @@ def launch(request):
     state = request.session.pop("demo_tool:state", None)
     nonce = request.session.pop("demo_tool:nonce", None)
     if platform is None or not state or request.POST.get("state") != state:
-        return HttpResponseBadRequest("State mismatch: start again from the exams service.")
+        return _demo_error(request, "State mismatch: this launch was already used. Start again from the demo tool.")
     try:
         body = _validate(request.POST.get("id_token", ""), platform)
     except (jwt.PyJWTError, requests.RequestException, ValueError) as exc:
-        return HttpResponseBadRequest(f"Invalid id_token: {exc}")
+        return _demo_error(request, f"Invalid id_token: {exc}")
     if body.get("nonce") != nonce or body.get(LTI + "deployment_id") != platform["deployment_id"]:
-        return HttpResponseBadRequest("Nonce or deployment mismatch.")
+        return _demo_error(request, "Nonce or deployment mismatch: start again from the demo tool.")
     message_type = body.get(LTI + "message_type")
     context = {"body": body, "message_type": message_type}
     if message_type == "LtiStartProctoring":

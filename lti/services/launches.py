@@ -25,7 +25,9 @@ START_PROCTORING, END_ASSESSMENT, RESOURCE_LINK = "LtiStartProctoring", "LtiEndA
 
 
 def exam_url(exam: Exam) -> str:
-    """Where the learner takes the exam in the learning MFE."""
+    """Where the learner takes the exam in the learning MFE (LTI_EXAM_RETURN_URL instead, e.g. the demo tool)."""
+    if getattr(settings, "LTI_EXAM_RETURN_URL", ""):
+        return settings.LTI_EXAM_RETURN_URL
     return f"{settings.LEARNING_MICROFRONTEND_URL.rstrip('/')}/course/{exam.course_id}/{exam.content_id}"
 
 

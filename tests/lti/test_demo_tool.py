@@ -53,3 +53,45 @@ def test_demo_tool_is_not_in_the_default_or_production_settings():
         pass
     else:
         raise AssertionError("the demo tool must not be routed outside settings/local.py")
+
+
+def _start_proctoring(browser, home, page):
+    """Steps 1 and the tool's "start the assessment": returns the "back to your exam" page."""
+    page = browser.go(home + "begin", method="POST", data=_csrf(page.text), headers={"Referer": home})
+    action, token = re.search(
+        r'action="([^"]+)">\s*<input type="hidden" name="JWT" value="([^"]+)"', page.text
+    ).groups()
+    return browser.go(action, method="POST", data={"JWT": token})
+
+
+def test_demo_blocked_by_another_attempt_says_so_in_html_and_reset_starts_over(platform, settings, tmp_path):
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "lti.demo_tool"]
+    settings.ROOT_URLCONF = "lti.demo_tool.local_urls"
+    settings.LTI_DEMO_TOOL_KEY_PATH = tmp_path / "demo_tool.pem"
+    settings.LTI_EXAM_RETURN_URL = f"{platform.url}/lti/demo_tool/"
+    call_command("load_demo_data", stdout=open("/dev/null", "w"))
+    from exams.models import Exam, User
+    from exams.services.attempts import create_attempt
+    from exams.services.demo_data import DEMO_TIMED_CONTENT_ID
+
+    learner = User.objects.get(username="learner")
+    timed_exam = Exam.objects.get(content_id=DEMO_TIMED_CONTENT_ID)
+    timed = create_attempt(user=learner, exam_id=timed_exam.pk, start_clock=True)
+
+    home = f"{platform.url}/lti/demo_tool/"
+    browser = Browser()
+    page = _start_proctoring(browser, home, browser.go(home))
+    assert f'url={home}"' in page.text  # "back to your exam" stays on the demo tool, not a learning MFE
+    page = browser.go(home)
+    page = browser.go(home + "start_exam", method="POST", data=_csrf(page.text), headers={"Referer": home})
+    assert page.status_code == 400 and page.headers["Content-Type"].startswith("text/html")
+    assert "another exam attempt is currently active" in page.text and 'id="reset-demo"' in page.text
+
+    page = browser.go(home + "reset", method="POST", data=_csrf(page.text), headers={"Referer": home})
+    assert 'id="reset-done"' in page.text and '<span id="status">none yet</span>' in page.text
+    assert ExamAttempt.objects.get(pk=timed.pk).reset_at is not None
+
+    _start_proctoring(browser, home, page)
+    page = browser.go(home)
+    page = browser.go(home + "start_exam", method="POST", data=_csrf(page.text), headers={"Referer": home})
+    assert STATUS.search(page.text).group(1) == "started"

@@ -4,7 +4,14 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from exams.services.demo_data import DEMO_ADMIN_PASSWORD, DEMO_COURSE_ID, load_demo_data
+from exams.models import Exam
+from exams.services.demo_data import (
+    DEMO_ADMIN_PASSWORD,
+    DEMO_COURSE_ID,
+    DEMO_PROCTORED_CONTENT_ID,
+    DEMO_TIMED_CONTENT_ID,
+    load_demo_data,
+)
 from exams.services.dev_tokens import dev_jwt_for
 
 
@@ -18,13 +25,21 @@ class Command(BaseCommand):
 
             register_demo_tool()
         base = settings.EXAMS_SERVICE_URL.rstrip("/")
+        exam_ids = dict(Exam.objects.filter(course_id=DEMO_COURSE_ID, is_active=True).values_list("content_id", "pk"))
+        timed_id, proctored_id = exam_ids.get(DEMO_TIMED_CONTENT_ID), exam_ids.get(DEMO_PROCTORED_CONTENT_ID)
+        dev_tools = getattr(settings, "DEV_TOOLS_ENABLED", False)
+        dashboard = f"/monitoring/exams/{proctored_id}/"
+        if dev_tools:  # the local sign-in sets the JWT cookie pair, then opens the dashboard
+            dashboard = f"/dev/login/course_staff?next={dashboard}"
         lines = [
             "",
             "Exams service demo data loaded.",
             f"  API docs:  {base}/api-docs/",
             f"  Admin:     {base}/admin/  (login: admin / {DEMO_ADMIN_PASSWORD})",
             f"  Health:    {base}/health/",
-            f"  Course:    {DEMO_COURSE_ID}",
+            f"  Start:     {base}/",
+            f"  Course:    {DEMO_COURSE_ID}  (timed exam id {timed_id}, proctored exam id {proctored_id})",
+            f"  Dashboard: {base}{dashboard}  (proctor dashboard of the proctored exam, as course_staff)",
             *(
                 [f"  LTI demo:  {base}/lti/demo_tool/  (proctored exam end to end)"]
                 if apps.is_installed("lti.demo_tool")
@@ -33,7 +48,7 @@ class Command(BaseCommand):
             "",
             "Ready-to-paste headers (valid 24 h; mint more with `manage.py mint_dev_jwt USERNAME`):",
         ]
-        if getattr(settings, "DEV_TOOLS_ENABLED", False):
+        if dev_tools:
             for username, user in users.items():
                 lines.append(f"  {username:13} Authorization: JWT {dev_jwt_for(user)}")
         lines.append("")
