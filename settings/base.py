@@ -170,7 +170,16 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+# A broker outage of any length: the worker keeps reconnecting (Celery's default gives up after 100 tries and
+# exits) and re-consumes; work that must happen is in the database and swept by beat (docs/faults.md).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Tasks are short: nothing is held near the visibility timeout (no ETAs), so a redelivery means a lost worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 5,
+    "socket_connect_timeout": 5,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600),
+}
 CELERY_BEAT_SCHEDULE = {
     "sweep-expired-attempts": {
         "task": "exams.tasks.sweep_expired_attempts",
