@@ -18,11 +18,12 @@ import redis
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def process_env(database_name: str, **extra) -> dict:
+def process_env(database_name: str, application_name: str = "exams-faults", **extra) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DATABASE", "REDIS", "CELERY"))}
     env.update(
         DJANGO_SETTINGS_MODULE="tests.faults.fault_settings",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database_name}",
+        # application_name tags this suite's connections: a fault kills exactly those (the server is shared)
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database_name}?application_name={application_name}",
         PYTHONPATH=str(ROOT),
         PYTHONUNBUFFERED="1",
         ATTEMPT_SWEEP_INTERVAL_SECONDS="2",
