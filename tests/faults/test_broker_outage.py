@@ -9,10 +9,12 @@ from django.utils import timezone
 from events.models import OutboxEvent
 from exams.models import ExamAttempt
 from exams_service.worker_liveness import is_alive
-from tests.faults.conftest import call, learners
+from tests.faults.conftest import FAULT_TEST, call, learners
 from tests.faults.processes import celery, gunicorn, log_text, process_env, redis_server, wait_until
 
 OUTAGE_SECONDS = 20
+
+pytestmark = FAULT_TEST
 
 
 def test_broker_outage_with_running_attempts(database_name, http_port, redis_port, log_dir, timed_exam):

@@ -8,10 +8,12 @@ import psycopg
 
 from events.models import OutboxEvent
 from exams.models import ExamAttempt
-from tests.faults.conftest import call, learners
+from tests.faults.conftest import FAULT_TEST, call, learners
 from tests.faults.processes import celery, gunicorn, log_text, process_env, redis_server, wait_until
 
 TAG = "exams-faults-pgkill"
+
+pytestmark = FAULT_TEST
 
 
 def terminate_tagged_backends() -> int:
