@@ -9,11 +9,12 @@ PORT ?= 8000
 export EXAMS_SERVICE_URL ?= http://$(HOST):$(PORT)
 PIP_COMPILE := $(VENV)/bin/pip-compile -q --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 
-.PHONY: help install requirements requirements-compile upgrade run migrate test quality schema clean
+.PHONY: help install requirements requirements-compile upgrade run migrate test faults quality schema clean
 
 help:
 	@echo "make run      start the service with demo data on SQLite (http://$(HOST):$(PORT))"
 	@echo "make test     install what the tests need and run the whole suite"
+	@echo "make faults   the fault suite (PostgreSQL, real Redis and Celery processes)"
 	@echo "make quality  ruff lint"
 	@echo "make upgrade  recompile requirements/*.txt with the newest allowed versions"
 	@echo "make tutor-test  render the Tutor plugin (deploy/tutor) and check its compose files and k8s manifests"
@@ -45,6 +46,10 @@ run: migrate
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fault suite (docs/faults.md): real gunicorn/Celery/Redis processes on PostgreSQL, one fault each.
+faults: $(STAMP)
+	TEST_DATABASE=postgresql $(PY) -m pytest -m faults tests/faults $(PYTEST_ARGS)
 
 quality: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -18,10 +18,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from exams.api import User, exceptions, is_course_staff
+from exams_service.db_retry import retry_database_errors
 from monitoring import fanout, presence, receipts, selectors, services, tickets
+from monitoring.db_errors import report_database_error
 from monitoring.models import OFFLINE, ONLINE
 from monitoring.tickets import FORBIDDEN, SESSION_ENDED, TicketError
 
@@ -29,6 +31,7 @@ from monitoring.tickets import FORBIDDEN, SESSION_ENDED, TicketError
 def db(function):
     """Consumer DB calls. Channels runs them on one thread per process; with a connection pool
     (DATABASE_POOL) they run in parallel on their own threads, each returning its connection to the pool."""
+    function = retry_database_errors(function)  # deadlocks and lost connections (exams_service/db_retry.py)
     pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
     if not pool:
         return database_sync_to_async(function)
@@ -90,7 +93,10 @@ class TicketConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        try:
+            await handler(message)
+        except DatabaseError as error:  # after the retries in db(): never close the socket over it
+            await report_database_error(self, message, error)
 
     async def connect(self):
         self.authorized = False

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from exams.api import Action, Actor, Exam, ExamAttempt, User, apply_action, exceptions, set_clock_paused, statuses
+from exams_service.db_retry import retry_database_errors
 from monitoring import commands, fanout, selectors
 from monitoring.models import (
     ANOMALY,
@@ -88,6 +89,7 @@ def record_event(
         # Inside a caller's transaction (a status change) no savepoint is needed: only a client_seq duplicate
         # is recovered from below, and that needs one to keep the caller's transaction usable.
         with transaction.atomic(savepoint=client_seq is not None):
+            lock_session_row(session_id)  # lock order: session before the exam's counter (docs/architecture.md)
             stream = ExamStream.objects.select_for_update().filter(exam_id=exam_id).first()
             if stream is None:
                 ExamStream.objects.bulk_create([ExamStream(exam_id=exam_id)], ignore_conflicts=True)
@@ -180,6 +182,7 @@ def validate_anomaly(data) -> dict:
     return {"kind": kind, "severity": float(severity), "client_seq": client_seq, "evidence": evidence}
 
 
+@retry_database_errors
 def record_anomaly(*, session_id, exam_id: int, anomaly: dict) -> tuple[SessionEvent, bool]:
     extra = {"evidence": anomaly["evidence"]} if anomaly.get("evidence") else {}
     return record_event(
@@ -193,13 +196,22 @@ def record_anomaly(*, session_id, exam_id: int, anomaly: dict) -> tuple[SessionE
     )
 
 
+def lock_session_row(session_id) -> ProctoringSession | None:
+    """Lock a session row in the global order (attempt → user → session → exam counter). On PostgreSQL the lock
+    is FOR NO KEY UPDATE: an event insert's foreign-key check (FOR KEY SHARE) on the session never waits for it,
+    so the one-statement anomaly append, which holds the counter first, cannot close a cycle with it."""
+    no_key = connection.features.has_select_for_no_key_update
+    return ProctoringSession.objects.select_for_update(no_key=no_key).filter(pk=session_id).first()
+
+
+@retry_database_errors
 def set_presence(
     *, session_id, state: str, now: datetime | None = None, flag: bool = False, only_from: str | None = None
 ) -> SessionEvent | None:
     """Record a presence transition (None when unchanged, or not from `only_from`); `flag` marks heartbeat loss."""
     assert state in (ONLINE, STALE, OFFLINE)
     with transaction.atomic():
-        session = ProctoringSession.objects.select_for_update().filter(pk=session_id).first()
+        session = lock_session_row(session_id)
         if session is None or session.presence == state or only_from not in (None, session.presence):
             return None
         session.presence = state

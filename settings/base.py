@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-import dj_database_url
-
+from settings.database import database_from_url
 from settings.env import env_bool, env_float, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,18 +61,9 @@ TEMPLATES = [
 ]
 
 
-def database_from_url(url: str) -> dict:
-    """Parse DATABASE_URL; MySQL/MariaDB go through PyMySQL (a wheel, no system headers)."""
-    config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
-    if config["ENGINE"] == "django.db.backends.mysql":
-        import pymysql
-
-        pymysql.install_as_MySQLdb()
-        config.setdefault("OPTIONS", {}).update({"charset": "utf8mb4", "isolation_level": "read committed"})
-    return config
-
-
-DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'exams.sqlite3'}"))}
+# How connections are held (persistent or a psycopg pool) is decided in settings/database.py only.
+DEFAULT_DATABASE_URL = f"sqlite:///{BASE_DIR / 'exams.sqlite3'}"
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL", DEFAULT_DATABASE_URL))}
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -182,7 +172,16 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+# A broker outage of any length: the worker keeps reconnecting (Celery's default gives up after 100 tries and
+# exits) and re-consumes; work that must happen is in the database and swept by beat (docs/faults.md).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Tasks are short: nothing is held near the visibility timeout (no ETAs), so a redelivery means a lost worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 5,
+    "socket_connect_timeout": 5,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600),
+}
 CELERY_BEAT_SCHEDULE = {
     "sweep-expired-attempts": {
         "task": "exams.tasks.sweep_expired_attempts",
@@ -392,12 +391,3 @@ ASGI_WS_PING_SECONDS = env_float("ASGI_WS_PING_SECONDS", 20.0)
 ASGI_BACKLOG = env_int("ASGI_BACKLOG", 4096)
 # Young-generation thresholds of the ASGI workers (exams_service/gc_tuning.py); "" keeps CPython's (700,10,10).
 ASGI_GC_THRESHOLD = tuple(int(n) for n in env_str("ASGI_GC_THRESHOLD", "50000,20,100").split(",") if n.strip())
-# ASGI runs sync code in short-lived threads, so persistent connections (CONN_MAX_AGE) leak one per thread:
-# under `run_asgi` on PostgreSQL set DATABASE_POOL=true (psycopg pool per process, DATABASE_POOL_MAX_SIZE each).
-if env_bool("DATABASE_POOL", False) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 2,
-        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
-        "timeout": 10,
-    }

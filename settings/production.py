@@ -3,8 +3,9 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from settings.base import *  # noqa: F401,F403
-from settings.base import MIDDLEWARE, SECRET_KEY
-from settings.env import env_bool, env_int, env_str
+from settings.base import DEFAULT_DATABASE_URL, MIDDLEWARE, SECRET_KEY
+from settings.database import database_from_url
+from settings.env import env_bool, env_str
 
 DEBUG = False
 if SECRET_KEY.startswith("insecure-"):
@@ -17,8 +18,8 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 SESSION_COOKIE_SAMESITE = env_str("SESSION_COOKIE_SAMESITE", "None")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", True)
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# Persistent connections by default (60 s) unless DATABASE_POOL: settings/database.py decides, never here.
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL", DEFAULT_DATABASE_URL), default_conn_max_age=60)}
 DEV_TOOLS_ENABLED = False
 # The image serves its own /static/ (admin, Swagger UI): no shared volume with the reverse proxy needed.
 MIDDLEWARE.insert(

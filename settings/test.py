@@ -4,7 +4,7 @@ import hashlib
 import os
 
 from settings.base import *  # noqa: F401,F403
-from settings.base import database_from_url
+from settings.database import database_from_url
 from settings.env import env_str
 from settings.keys import new_private_jwk
 

@@ -27,8 +27,6 @@ def _lock_running(attempt_id: int) -> ExamAttempt:
 
 def set_clock_paused(*, attempt_id: int, paused: bool, requesting_user: User | None = None) -> ExamAttempt:
     """Stop or restart the exam clock; paused time does not count against the learner. Idempotent."""
-    from exams.tasks import schedule_expiry
-
     with transaction.atomic():
         attempt = _lock_running(attempt_id)
         if paused == attempt.is_paused:
@@ -43,15 +41,11 @@ def set_clock_paused(*, attempt_id: int, paused: bool, requesting_user: User | N
         signals.attempt_clock_changed.send(
             sender=ExamAttempt, attempt=attempt, paused=paused, requesting_user=requesting_user
         )
-        if not paused:
-            transaction.on_commit(lambda: schedule_expiry(attempt))
     return attempt
 
 
 def add_extra_time(*, attempt_id: int, seconds: int, requesting_user: User | None = None) -> ExamAttempt:
     """Extend a running attempt's allowed time (rounded up to whole minutes, as the field stores)."""
-    from exams.tasks import schedule_expiry
-
     if seconds <= 0:
         raise exceptions.ExamsError("extra time must be a positive number of seconds.")
     with transaction.atomic():
@@ -62,5 +56,4 @@ def add_extra_time(*, attempt_id: int, seconds: int, requesting_user: User | Non
         signals.attempt_clock_changed.send(
             sender=ExamAttempt, attempt=attempt, paused=attempt.is_paused, requesting_user=requesting_user
         )
-        transaction.on_commit(lambda: schedule_expiry(attempt))
     return attempt

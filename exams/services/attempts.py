@@ -106,10 +106,6 @@ def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, request
         actor=actor,
         requesting_user=requesting_user,
     )
-    if first_start:  # a resume keeps the deadline; pause/extra time reschedule in attempt_clock
-        from exams.tasks import schedule_expiry
-
-        transaction.on_commit(lambda: schedule_expiry(attempt))
 
 
 def apply_action(
