@@ -2,6 +2,7 @@
 
 from exams import exceptions, statuses
 from exams.auth.authentication import JwtAuthentication
+from exams.auth.backends import LMS_SESSION_BACKEND, LocalAccountBackend
 from exams.auth.permissions import IsCourseStaff
 from exams.exam_types import get_exam_type
 from exams.exceptions import ExamsError
@@ -30,6 +31,8 @@ __all__ = [
     "ExamsError",
     "IsCourseStaff",
     "JwtAuthentication",
+    "LMS_SESSION_BACKEND",
+    "LocalAccountBackend",
     "ProctoringProvider",
     "User",
     "add_course_staff_role",

@@ -5,3 +5,6 @@ class ExamsConfig(AppConfig):
     name = "exams"
     verbose_name = "Exams"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from exams_service.security import deploy_checks  # noqa: F401 - registers the deploy checks

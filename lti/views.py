@@ -12,11 +12,19 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from exams.auth.authentication import JwtAuthentication
+from exams.api import LMS_SESSION_BACKEND, JwtAuthentication
 from lti.errors import LtiError
 from lti.services import gate, keys, launches, start_assessment
 
-SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+class LmsSessionAuthentication(SessionAuthentication):
+    """The session of an LTI launch: an LMS identity only (a local account's admin session is not one)."""
+
+    def authenticate(self, request):
+        user_auth = super().authenticate(request)
+        if user_auth is None or not getattr(user_auth[0], "is_lms_identity", False):
+            return None
+        return user_auth
 
 
 def _error(exc: LtiError) -> JsonResponse:
@@ -26,7 +34,7 @@ def _error(exc: LtiError) -> JsonResponse:
 class _LearnerRedirectView(APIView):
     """JWT (header or cookie) or session; the JWT user is logged into a Django session for the LTI callbacks."""
 
-    authentication_classes = [JwtAuthentication, SessionAuthentication]
+    authentication_classes = [JwtAuthentication, LmsSessionAuthentication]
 
     def redirect_to(self, request, service, **kwargs):
         try:
@@ -34,7 +42,7 @@ class _LearnerRedirectView(APIView):
         except LtiError as exc:
             return Response({"detail": exc.detail}, status=exc.status_code)
         if request.session.get(SESSION_KEY) != str(request.user.pk):
-            login(request._request, request.user, backend=SESSION_BACKEND)
+            login(request._request, request.user, backend=LMS_SESSION_BACKEND)
         return HttpResponseRedirect(url)
 
 
@@ -54,7 +62,7 @@ class InstructorToolView(_LearnerRedirectView):
 
 
 class RosterView(APIView):
-    authentication_classes = [JwtAuthentication, SessionAuthentication]
+    authentication_classes = [JwtAuthentication, LmsSessionAuthentication]
 
     def get(self, request, exam_id: int):
         try:

@@ -13,7 +13,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "exams.auth.admin_site.LocalAccountsAdminConfig",  # django.contrib.admin, for local staff accounts only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -39,8 +39,13 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-# xqueue logins name the second backend: it loads their session users through a short per-process cache
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "xqueue.auth.CachedSessionUserBackend"]
+# One backend per kind of identity (docs/security.md): password logins load local accounts only, LTI launch
+# sessions LMS identities only; xqueue logins name the third (local accounts through a short per-process cache).
+AUTHENTICATION_BACKENDS = [
+    "exams.auth.backends.LocalAccountBackend",
+    "exams.auth.backends.LmsSessionBackend",
+    "xqueue.auth.CachedSessionUserBackend",
+]
 ROOT_URLCONF = "exams_service.urls"
 WSGI_APPLICATION = "exams_service.wsgi.application"
 AUTH_USER_MODEL = "exams.User"
@@ -95,21 +100,25 @@ LEARNING_MICROFRONTEND_URL = env_str("LEARNING_MICROFRONTEND_URL", "http://local
 EXAMS_SERVICE_URL = env_str("EXAMS_SERVICE_URL", "http://127.0.0.1:8000")
 
 # --- Authentication (JWTs issued by the LMS) ---------------------------------------------------
+DEV_JWT_SECRET_KEY = "lms-secret-for-local-development-only-32b"  # public: refused by `check --deploy`
+
+
+def jwt_issuers(default_secret: str) -> list[dict]:
+    """JWT_ISSUERS, or one issuer from JWT_ISSUER / JWT_AUDIENCE / JWT_SECRET_KEY (production: no default secret)."""
+    single = {
+        "ISSUER": env_str("JWT_ISSUER", "http://localhost:18000/oauth2"),
+        "AUDIENCE": env_str("JWT_AUDIENCE", "lms-key"),
+        "SECRET_KEY": env_str("JWT_SECRET_KEY", default_secret),
+    }
+    return env_json("JWT_ISSUERS", [single])
+
+
 JWT_AUTH = {
     # One entry per trusted issuer: {"ISSUER": ..., "AUDIENCE": ..., "SECRET_KEY": ...}. SECRET_KEY is
-    # used for HS256 tokens; RS256/RS512 tokens are verified with JWT_PUBLIC_SIGNING_JWK_SET.
-    "JWT_ISSUERS": env_json(
-        "JWT_ISSUERS",
-        [
-            {
-                "ISSUER": env_str("JWT_ISSUER", "http://localhost:18000/oauth2"),
-                "AUDIENCE": env_str("JWT_AUDIENCE", "lms-key"),
-                "SECRET_KEY": env_str("JWT_SECRET_KEY", "lms-secret-for-local-development-only-32b"),
-            }
-        ],
-    ),
+    # used for HS256 tokens (only when set); RS256/RS512 tokens are verified with JWT_PUBLIC_SIGNING_JWK_SET.
+    "JWT_ISSUERS": jwt_issuers(DEV_JWT_SECRET_KEY),
     "JWT_PUBLIC_SIGNING_JWK_SET": env_str("JWT_PUBLIC_SIGNING_JWK_SET", ""),
-    "JWT_ALGORITHMS": ["HS256", "RS256", "RS512"],
+    "JWT_ALGORITHMS": env_list("JWT_ALGORITHMS", ["HS256", "RS256", "RS512"]),
     "JWT_LEEWAY_SECONDS": env_int("JWT_LEEWAY_SECONDS", 1),
     "JWT_AUTH_COOKIE_HEADER_PAYLOAD": "edx-jwt-cookie-header-payload",
     "JWT_AUTH_COOKIE_SIGNATURE": "edx-jwt-cookie-signature",
@@ -148,6 +157,8 @@ EXAM_ACCESS_TOKENS = {
     "ISSUER": env_str("EXAM_ACCESS_TOKEN_ISSUER", "edx-exams"),
     "VERSION": "1.2.0",
 }
+
+EXAM_ACCESS_TOKEN_DEV_KEY_PATH = BASE_DIR / ".local" / "access_token_jwk.json"  # settings.local's generated key
 
 # Seconds a web process keeps an active exam it looked up by content id (the MFE's polls); 0 disables.
 EXAM_CACHE_SECONDS = env_float("EXAM_CACHE_SECONDS", 5.0)

@@ -3,8 +3,8 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from settings.base import *  # noqa: F401,F403
-from settings.base import SECRET_KEY
-from settings.env import env_bool, env_int, env_str
+from settings.base import SECRET_KEY, jwt_issuers
+from settings.env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
 if SECRET_KEY.startswith("insecure-"):
@@ -20,3 +20,8 @@ USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", True)
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 DEV_TOOLS_ENABLED = False
+
+# --- Security: no development defaults; unsafe configuration refused (exams_service/security/deploy_checks.py) --
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
+JWT_AUTH = {**JWT_AUTH, "JWT_ISSUERS": jwt_issuers(default_secret="")}  # noqa: F405 - HS256 only with a secret
+REFUSE_UNSAFE_CONFIGURATION = True  # wsgi/asgi/run_asgi run the deploy checks and refuse to start on an error

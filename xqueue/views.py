@@ -4,7 +4,7 @@ import json
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import BACKEND_SESSION_KEY, authenticate, login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
@@ -28,6 +28,9 @@ def _client_ip(request) -> str:
 
 
 def _roles(request) -> list[str]:
+    """Roles of an xqueue password login only: another session (admin, LTI launch) has none."""
+    if request.session.get(BACKEND_SESSION_KEY) != auth.BACKEND:
+        return []
     roles = request.session.get(SESSION_ROLES_KEY)
     if roles is None:
         roles = services.roles_of(user=request.user)

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from lti_consumer.models import LtiConfiguration
 
-from exams.api import Action, Actor, Exam, ExamAttempt, ExamsError, User, apply_action
+from exams.api import LMS_SESSION_BACKEND, Action, Actor, Exam, ExamAttempt, ExamsError, User, apply_action
 from exams.services.attempts import create_attempt
 from exams.services.demo_data import DEMO_PROCTORED_CONTENT_ID
 from lti.demo_tool import setup
@@ -45,7 +45,7 @@ def home(request):
 def begin(request):
     """Dev shortcut: log in as the demo learner, create the attempt, then the real flow starts."""
     learner = User.objects.get(username="learner")
-    login(request, learner, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, learner, backend=LMS_SESSION_BACKEND)
     exam, attempt = _attempt(learner)
     if attempt is None:
         attempt = create_attempt(user=learner, exam_id=exam.pk, start_clock=False)

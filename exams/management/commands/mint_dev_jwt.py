@@ -21,4 +21,8 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             if user is None:
                 raise CommandError(f"No user named {username}")
-            self.stdout.write(f"{username}: Authorization: JWT {dev_jwt_for(user, hours=hours)}")
+            try:
+                token = dev_jwt_for(user, hours=hours)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"{username}: Authorization: JWT {token}")
