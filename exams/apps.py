@@ -7,4 +7,4 @@ class ExamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from exams_service.security import deploy_checks  # noqa: F401 - registers the deploy checks
+        from exams_service.security import deploy_checks, login_throttle  # noqa: F401 - checks and receivers

@@ -150,6 +150,12 @@ SPECTACULAR_SETTINGS = {
     "AUTHENTICATION_WHITELIST": ["exams.auth.authentication.JwtAuthentication"],
 }
 
+# --- Security: client addresses and password logins (exams_service/security/, docs/security.md) ---------------
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])  # addresses/networks whose X-Forwarded-For/X-Real-IP count
+LOGIN_THROTTLE_ACCOUNT_FAILURES = env_int("LOGIN_THROTTLE_ACCOUNT_FAILURES", 5)  # per account, then 429
+LOGIN_THROTTLE_ADDRESS_FAILURES = env_int("LOGIN_THROTTLE_ADDRESS_FAILURES", 20)  # per client address, then 429
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 900)  # counted from the first failure
+
 # --- Exam access tokens (RS512 JWTs checked by the LMS, contract §3.4(6)) ------------------------
 EXAM_ACCESS_TOKENS = {
     "PRIVATE_JWK": env_str("EXAM_ACCESS_TOKEN_PRIVATE_JWK", ""),

@@ -11,6 +11,8 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from exams_service.security import login_throttle
+from exams_service.security.client_address import client_address
 from xqueue import auth, selectors, services
 from xqueue.constants import LOGIN_REQUIRED, SESSION_ROLES_KEY
 from xqueue.exceptions import XQueueError
@@ -21,10 +23,6 @@ def reply(return_code: int, content, status: int = 200) -> HttpResponse:
     """The XQueue envelope, always `{"return_code": ..., "content": ...}`."""
     body = json.dumps({"return_code": return_code, "content": content})
     return HttpResponse(body, status=status, content_type="application/json")
-
-
-def _client_ip(request) -> str:
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or ""
 
 
 def _roles(request) -> list[str]:
@@ -71,6 +69,11 @@ def login_view(request):
     username, password = request.POST.get("username"), request.POST.get("password")
     if not username or not password:
         return reply(1, "Insufficient login info")
+    refused = login_throttle.refusal(request, username)
+    if refused:  # before authenticate(): no password hash is computed
+        response = reply(1, refused.message, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
     user = authenticate(request, username=username, password=password)
     roles = services.roles_of(user=user) if user is not None else []
     if not roles:
@@ -147,7 +150,7 @@ def submit_view(request):
         header=request.POST.get("xqueue_header"),
         body=request.POST.get("xqueue_body"),
         files=files,
-        requester=_client_ip(request),
+        requester=client_address(request),
     )
     return reply(0, str(length))
 
