@@ -1,5 +1,8 @@
 """Thin LTI views: parse, authorize, call a service, shape the response (errors are JSON `{"detail"}`)."""
 
+import time
+
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY, login
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -43,7 +46,18 @@ class _LearnerRedirectView(APIView):
             return Response({"detail": exc.detail}, status=exc.status_code)
         if request.session.get(SESSION_KEY) != str(request.user.pk):
             login(request._request, request.user, backend=LMS_SESSION_BACKEND)
+        _bound_session(request)
         return HttpResponseRedirect(url)
+
+
+def _bound_session(request) -> None:
+    """The launch session ends with the JWT that opened it, and at the latest after the launch window."""
+    limit = settings.LTI_LAUNCH_HINT_TTL_SECONDS
+    claims = request.auth if isinstance(request.auth, dict) else {}
+    if isinstance(claims.get("exp"), int | float):
+        limit = min(limit, int(claims["exp"] - time.time()))
+    current = request.session.get_expiry_age()
+    request.session.set_expiry(max(1, min(limit, current)))
 
 
 class StartProctoringView(_LearnerRedirectView):

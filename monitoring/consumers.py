@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.db import connections
 
 from exams.api import User, exceptions, is_course_staff
-from monitoring import fanout, presence, selectors, services, tickets
+from monitoring import fanout, presence, role_recheck, selectors, services, tickets
 from monitoring.models import ONLINE, STALE
 from monitoring.tickets import FORBIDDEN, SESSION_ENDED, TicketError
 
@@ -313,6 +313,9 @@ class ExamDashboardConsumer(TicketConsumer):
     async def on_command(self, data) -> None:
         action, session_id = data.get("action"), data.get("session_id")
         result = {"session_id": session_id, "action": action}
+        if not await db(role_recheck.still_course_staff)(self.user, self.exam_id):
+            result.update(ok=False, detail=role_recheck.REVOKED_DETAIL)
+            return await self.send_message("command_result", result)
         try:
             await db(services.proctor_command)(
                 exam_id=self.exam_id,

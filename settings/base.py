@@ -386,6 +386,7 @@ MONITORING_RATE_BURST = env_int("MONITORING_RATE_BURST", 20)
 MONITORING_RATE_MAX_DROPS = env_int("MONITORING_RATE_MAX_DROPS", 20)  # then close 1008
 MONITORING_REPLAY_LIMIT = env_int("MONITORING_REPLAY_LIMIT", 500)  # larger gaps → `gap` + snapshot
 MONITORING_SNAPSHOT_ANOMALIES = env_int("MONITORING_SNAPSHOT_ANOMALIES", 5)
+MONITORING_ROLE_RECHECK_SECONDS = env_float("MONITORING_ROLE_RECHECK_SECONDS", 5.0)  # proctor role, per command
 MONITORING_REORDER_WAIT_MS = env_int("MONITORING_REORDER_WAIT_MS", 250)  # a hole open this long → fill from the log
 CELERY_BEAT_SCHEDULE["sweep-proctoring-presence"] = {
     "task": "monitoring.tasks.sweep_presence",

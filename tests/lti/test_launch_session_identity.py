@@ -32,3 +32,34 @@ def test_launch_session_of_an_lms_administrator_does_not_open_the_admin(attempt_
     start(client, attempt_for(lms_admin), lms_admin)
     assert client.get("/admin/").status_code == 302  # to the login page
     assert client.get("/admin/exams/user/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_launch_session_lives_no_longer_than_the_jwt_that_opened_it(learner, attempt_for, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from exams.auth.tokens import encode_jwt
+
+    now = timezone.now()
+    token = encode_jwt(
+        {
+            "preferred_username": learner.username,
+            "user_id": learner.lms_user_id,
+            "exp": int((now + timedelta(minutes=2)).timestamp()),
+        }
+    )
+    client = Client()
+    response = client.get(f"/lti/start_proctoring/{attempt_for(learner).pk}", HTTP_AUTHORIZATION=f"JWT {token}")
+    assert response.status_code == 302
+    assert 0 < client.session.get_expiry_age() <= 120
+    assert int(response.cookies[settings.SESSION_COOKIE_NAME]["max-age"]) <= 120
+
+
+@pytest.mark.django_db
+def test_launch_session_lives_at_most_the_launch_window(learner, attempt_for, settings):
+    settings.LTI_LAUNCH_HINT_TTL_SECONDS = 300
+    client = Client()
+    start(client, attempt_for(learner), learner)  # a 24-hour development token
+    assert 0 < client.session.get_expiry_age() <= 300
