@@ -6,13 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from exams.services.demo_data import DEMO_ADMIN_PASSWORD, DEMO_COURSE_ID, load_demo_data
 from exams.services.dev_tokens import dev_jwt_for
+from exams_service.security.dev_tools import dev_tools_enabled
 
 
 class Command(BaseCommand):
     help = "Load the demo course (idempotent) and print URLs, the admin login and JWT headers."
 
     def handle(self, *args, **options):
-        if not getattr(settings, "DEV_TOOLS_ENABLED", False):
+        if not dev_tools_enabled():
             raise CommandError("load_demo_data creates an admin/admin superuser: development settings only.")
         users = load_demo_data()
         if apps.is_installed("lti.demo_tool"):  # settings/local.py: register the demo LTI tool (docs/lti.md)

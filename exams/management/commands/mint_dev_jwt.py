@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from exams.models import User
 from exams.services.dev_tokens import dev_jwt_for
+from exams_service.security.dev_tools import dev_tools_enabled
 
 
 class Command(BaseCommand):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--hours", type=int, default=24)
 
     def handle(self, *args, usernames, hours, **options):
-        if not getattr(settings, "DEV_TOOLS_ENABLED", False):
+        if not dev_tools_enabled():
             raise CommandError("mint_dev_jwt is disabled outside development settings.")
         for username in usernames:
             user = User.objects.filter(username=username).first()
