@@ -1,6 +1,5 @@
 """`manage.py mint_dev_jwt USERNAME`: print an `Authorization: JWT ...` header (dev settings only)."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from exams.models import User
