@@ -117,7 +117,7 @@ not the absolute numbers.**
 `/health/` columns: median / max ms (probes answered). "second half" leaves out the first {settle:.0f} s, while
 the throttle is still counting the first failures (each a full hash).
 
-| run | /health/ idle | /health/ flooded, whole run | /health/ flooded, second half | login answers (HTTP status: count) |
+| run | /health/ idle | /health/ flooded, whole run | /health/ flooded, second half | logins (status: count) |
 |---|---|---|---|---|
 {chr(10).join(rows)}
 """
