@@ -15,17 +15,23 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from exams.api import LMS_SESSION_BACKEND, JwtAuthentication
+from exams.api import LMS_SESSION_BACKEND, JwtAuthentication, attempt_has_ended
 from lti.errors import LtiError
 from lti.services import gate, keys, launches, start_assessment
 
+LAUNCH_ATTEMPT_KEY = "lti_launch_attempt_id"
+
 
 class LmsSessionAuthentication(SessionAuthentication):
-    """The session of an LTI launch: an LMS identity only (a local account's admin session is not one)."""
+    """The session of an LTI launch: an LMS identity only, and only until the assessment it opened ends."""
 
     def authenticate(self, request):
         user_auth = super().authenticate(request)
         if user_auth is None or not getattr(user_auth[0], "is_lms_identity", False):
+            return None
+        attempt_id = request.session.get(LAUNCH_ATTEMPT_KEY)
+        if attempt_id is not None and attempt_has_ended(attempt_id):
+            request.session.flush()  # the assessment is over: so is its session
             return None
         return user_auth
 
@@ -47,6 +53,8 @@ class _LearnerRedirectView(APIView):
         if request.session.get(SESSION_KEY) != str(request.user.pk):
             login(request._request, request.user, backend=LMS_SESSION_BACKEND)
         _bound_session(request)
+        if service is launches.start_proctoring:
+            request.session[LAUNCH_ATTEMPT_KEY] = kwargs["attempt_id"]
         return HttpResponseRedirect(url)
 
 

@@ -63,3 +63,17 @@ def test_launch_session_lives_at_most_the_launch_window(learner, attempt_for, se
     client = Client()
     start(client, attempt_for(learner), learner)  # a 24-hour development token
     assert 0 < client.session.get_expiry_age() <= 300
+
+
+@pytest.mark.django_db
+def test_launch_session_ends_when_the_assessment_ends(learner, attempt_for):
+    from exams.models import ExamAttempt
+
+    client = Client()
+    attempt = attempt_for(learner)
+    start(client, attempt, learner)
+    assert "_auth_user_id" in client.session
+    ExamAttempt.objects.filter(pk=attempt.pk).update(status="submitted")
+    response = client.get(f"/lti/start_proctoring/{attempt.pk}")  # the session alone, no JWT
+    assert response.status_code in (401, 403)
+    assert "_auth_user_id" not in client.session
