@@ -107,7 +107,7 @@ def main() -> None:
     settle = args.seconds / 2
     rows = [
         _row("throttle off", _run(env, args.port, args.flooders, args.seconds, throttled=False), settle),
-        _row("throttle on (defaults)", _run(env, args.port, args.flooders, args.seconds, throttled=True), settle),
+        _row("throttle on (defaults)", _run(env, args.port + 1, args.flooders, args.seconds, throttled=True), settle),
     ]
     body = f"""`python -m bench.login_flood` — {args.flooders} clients loop wrong xqueue logins for {args.seconds:.0f} s
 against gunicorn (2 workers, PBKDF2, counters in Redis) while one client polls `/health/` every 0.2 s.
