@@ -1,8 +1,10 @@
 """Throttling of password logins (xqueue, admin): per account and per client address, before any hashing.
 
-Views ask `refusal(request, username)` before `authenticate()`; failed logins are counted from Django's
-`user_login_failed` signal and a success clears the account's count. Counters live in the default cache (Redis
-in production, so every process shares them) for LOGIN_THROTTLE_WINDOW_SECONDS from the first failure.
+Views ask `refusal(request, username)` before `authenticate()`. It counts the attempt first (atomic increments),
+then refuses when the account or the address is over its limit, so concurrent guesses cannot all slip in
+before the first failure is recorded; a successful login takes its attempt back (Django's `user_logged_in`).
+Counters live in the default cache (Redis in production, so every process shares them) for
+LOGIN_THROTTLE_WINDOW_SECONDS from the first attempt.
 """
 
 import hashlib
@@ -10,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.dispatch import receiver
 
@@ -38,12 +40,11 @@ def _address_key(address: str) -> str:
 
 
 def refusal(request, username: str) -> Refusal | None:
-    """A Refusal (and a log line) when the account or the address has failed too often; one cache read."""
+    """Count this attempt; a Refusal (and a log line) when the account or the address is over its limit."""
     address = client_address(request)
-    counts = cache.get_many([_account_key(username), _address_key(address)])
-    account = counts.get(_account_key(username), 0)
-    by_address = counts.get(_address_key(address), 0)
-    if account < settings.LOGIN_THROTTLE_ACCOUNT_FAILURES and by_address < settings.LOGIN_THROTTLE_ADDRESS_FAILURES:
+    request.login_throttle_keys = (_account_key(username), _address_key(address))
+    account, by_address = (_count(key) for key in request.login_throttle_keys)
+    if account <= settings.LOGIN_THROTTLE_ACCOUNT_FAILURES and by_address <= settings.LOGIN_THROTTLE_ADDRESS_FAILURES:
         return None
     log.warning(
         "Password login throttled: account %r (%s failures), address %s (%s failures)",
@@ -55,22 +56,24 @@ def refusal(request, username: str) -> Refusal | None:
     return Refusal(retry_after=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
 
 
-def _count(key: str) -> None:
+def _count(key: str) -> int:
+    """Atomically add one attempt; the count including it."""
     cache.add(key, 0, timeout=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
     try:
-        cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=settings.LOGIN_THROTTLE_WINDOW_SECONDS)
-
-
-@receiver(user_login_failed, dispatch_uid="security.login_throttle.failed")
-def record_failure(sender, credentials, request=None, **kwargs):
-    if request is None:
-        return
-    _count(_account_key(str(credentials.get("username") or "")))
-    _count(_address_key(client_address(request)))
+        return 1
 
 
 @receiver(user_logged_in, dispatch_uid="security.login_throttle.succeeded")
-def clear_account(sender, request, user, **kwargs):
-    cache.delete(_account_key(user.get_username()))
+def forgive_success(sender, request, user, **kwargs):
+    """A right password clears the account's count and takes its attempt back from the address."""
+    keys = getattr(request, "login_throttle_keys", None)
+    if not keys:
+        return
+    cache.delete(keys[0])
+    try:
+        cache.decr(keys[1])
+    except ValueError:
+        pass
