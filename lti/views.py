@@ -60,7 +60,7 @@ class _LearnerRedirectView(APIView):
 
 def _bound_session(request) -> None:
     """The launch session ends with the JWT that opened it, and at the latest after the launch window."""
-    limit = settings.LTI_LAUNCH_HINT_TTL_SECONDS
+    limit = settings.LTI_LAUNCH_SESSION_MAX_SECONDS
     claims = request.auth if isinstance(request.auth, dict) else {}
     if isinstance(claims.get("exp"), int | float):
         limit = min(limit, int(claims["exp"] - time.time()))

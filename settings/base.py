@@ -290,6 +290,7 @@ PLATFORM_NAME = env_str("PLATFORM_NAME", "Open edX exams")
 # Read by lti_consumer at import time (same value as edx-platform).
 USAGE_ID_PATTERN = r"(?P<usage_id>(?:i4x://?[^/]+/[^/]+/[^/]+/[^@]+(?:@[^/]+)?)|(?:[^/]+))"
 LTI_LAUNCH_HINT_TTL_SECONDS = env_int("LTI_LAUNCH_HINT_TTL_SECONDS", 600)  # tool login → authentication request
+LTI_LAUNCH_SESSION_MAX_SECONDS = env_int("LTI_LAUNCH_SESSION_MAX_SECONDS", 7200)  # launch window; also ≤ the JWT's exp
 LTI_TOOL_JWT_MAX_AGE_SECONDS = env_int("LTI_TOOL_JWT_MAX_AGE_SECONDS", 3600)  # longest accepted exp - iat
 LTI_JWT_LEEWAY_SECONDS = env_int("LTI_JWT_LEEWAY_SECONDS", 30)
 LTI_PUBLISHED_KEY_COUNT = env_int("LTI_PUBLISHED_KEY_COUNT", 2)  # current signing key + previous ones in the JWKS

@@ -59,7 +59,7 @@ def test_launch_session_lives_no_longer_than_the_jwt_that_opened_it(learner, att
 
 @pytest.mark.django_db
 def test_launch_session_lives_at_most_the_launch_window(learner, attempt_for, settings):
-    settings.LTI_LAUNCH_HINT_TTL_SECONDS = 300
+    settings.LTI_LAUNCH_SESSION_MAX_SECONDS = 300
     client = Client()
     start(client, attempt_for(learner), learner)  # a 24-hour development token
     assert 0 < client.session.get_expiry_age() <= 300
