@@ -37,3 +37,15 @@ class AttemptAlreadyExists(ExamsError):
 
 class AttemptOnPastDueExam(ExamsError):
     pass
+
+
+class IdentityClaimsInvalid(ExamsError):
+    """An LMS token without a usable `preferred_username` or `user_id` (answered 401)."""
+
+    status_code = 401
+
+
+class IdentityRefused(ExamsError):
+    """An LMS identity that would land on a local account (answered 403, logged)."""
+
+    status_code = 403

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from exams.models import CourseExamConfiguration, CourseStaffRole, Exam, ProctoringProvider
+from exams import statuses
+from exams.models import CourseExamConfiguration, CourseStaffRole, Exam, ExamAttempt, ProctoringProvider
 
 
 def is_course_staff(user, course_id: str) -> bool:
@@ -188,3 +189,9 @@ def instructor_attempts(exam_id: int):
         .prefetch_related(Prefetch("reviews", queryset=AttemptReview.objects.order_by("created", "id")))
         .order_by("-created", "-id")
     )
+
+
+def attempt_has_ended(attempt_id: int) -> bool:
+    """Completed, reset or gone: what ends the LTI launch session opened for it."""
+    row = ExamAttempt.objects.filter(pk=attempt_id).values_list("status", "reset_at").first()
+    return row is None or row[0] in statuses.COMPLETED or row[1] is not None

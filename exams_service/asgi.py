@@ -10,6 +10,10 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.local")
 django_application = get_asgi_application()  # set up Django before importing consumers
 
+from exams_service.security.deploy_checks import refuse_unsafe_configuration  # noqa: E402
+
+refuse_unsafe_configuration()
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from monitoring.routing import websocket_urlpatterns  # noqa: E402

@@ -1,5 +1,8 @@
 """Thin LTI views: parse, authorize, call a service, shape the response (errors are JSON `{"detail"}`)."""
 
+import time
+
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY, login
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -12,11 +15,25 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from exams.auth.authentication import JwtAuthentication
+from exams.api import LMS_SESSION_BACKEND, JwtAuthentication, attempt_has_ended
 from lti.errors import LtiError
 from lti.services import gate, keys, launches, start_assessment
 
-SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LAUNCH_ATTEMPT_KEY = "lti_launch_attempt_id"
+
+
+class LmsSessionAuthentication(SessionAuthentication):
+    """The session of an LTI launch: an LMS identity only, and only until the assessment it opened ends."""
+
+    def authenticate(self, request):
+        user_auth = super().authenticate(request)
+        if user_auth is None or not getattr(user_auth[0], "is_lms_identity", False):
+            return None
+        attempt_id = request.session.get(LAUNCH_ATTEMPT_KEY)
+        if attempt_id is not None and attempt_has_ended(attempt_id):
+            request.session.flush()  # the assessment is over: so is its session
+            return None
+        return user_auth
 
 
 def _error(exc: LtiError) -> JsonResponse:
@@ -26,7 +43,7 @@ def _error(exc: LtiError) -> JsonResponse:
 class _LearnerRedirectView(APIView):
     """JWT (header or cookie) or session; the JWT user is logged into a Django session for the LTI callbacks."""
 
-    authentication_classes = [JwtAuthentication, SessionAuthentication]
+    authentication_classes = [JwtAuthentication, LmsSessionAuthentication]
 
     def redirect_to(self, request, service, **kwargs):
         try:
@@ -34,8 +51,21 @@ class _LearnerRedirectView(APIView):
         except LtiError as exc:
             return Response({"detail": exc.detail}, status=exc.status_code)
         if request.session.get(SESSION_KEY) != str(request.user.pk):
-            login(request._request, request.user, backend=SESSION_BACKEND)
+            login(request._request, request.user, backend=LMS_SESSION_BACKEND)
+        _bound_session(request)
+        if service is launches.start_proctoring:
+            request.session[LAUNCH_ATTEMPT_KEY] = kwargs["attempt_id"]
         return HttpResponseRedirect(url)
+
+
+def _bound_session(request) -> None:
+    """The launch session ends with the JWT that opened it, and at the latest after the launch window."""
+    limit = settings.LTI_LAUNCH_SESSION_MAX_SECONDS
+    claims = request.auth if isinstance(request.auth, dict) else {}
+    if isinstance(claims.get("exp"), int | float):
+        limit = min(limit, int(claims["exp"] - time.time()))
+    current = request.session.get_expiry_age()
+    request.session.set_expiry(max(1, min(limit, current)))
 
 
 class StartProctoringView(_LearnerRedirectView):
@@ -54,7 +84,7 @@ class InstructorToolView(_LearnerRedirectView):
 
 
 class RosterView(APIView):
-    authentication_classes = [JwtAuthentication, SessionAuthentication]
+    authentication_classes = [JwtAuthentication, LmsSessionAuthentication]
 
     def get(self, request, exam_id: int):
         try:

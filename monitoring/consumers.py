@@ -22,7 +22,7 @@ from django.db import DatabaseError, connections
 
 from exams.api import User, exceptions, is_course_staff
 from exams_service.db_retry import retry_database_errors
-from monitoring import fanout, presence, receipts, selectors, services, tickets
+from monitoring import fanout, presence, receipts, role_recheck, selectors, services, tickets
 from monitoring.db_errors import report_database_error
 from monitoring.models import OFFLINE, ONLINE
 from monitoring.tickets import FORBIDDEN, SESSION_ENDED, TicketError
@@ -321,6 +321,9 @@ class ExamDashboardConsumer(TicketConsumer):
     async def on_command(self, data) -> None:
         action, session_id = data.get("action"), data.get("session_id")
         result = {"session_id": session_id, "action": action}
+        if not await db(role_recheck.still_course_staff)(self.user, self.exam_id):
+            result.update(ok=False, detail=role_recheck.REVOKED_DETAIL)
+            return await self.send_message("command_result", result)
         try:
             outcome = await db(services.proctor_command)(
                 exam_id=self.exam_id,

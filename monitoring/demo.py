@@ -20,7 +20,9 @@ def seed_live_exam(*, course_id: str, name: str, learners: int, lms_user_id_base
         is_active=True,
     )
     prefix = key.replace("+", "_").lower()
-    staff = User.objects.create(username=f"{prefix}_staff", email=f"{prefix}_staff@example.com", lms_user_id=None)
+    staff = User.objects.create(  # an LMS identity like the learners: JWTs name their LMS user id
+        username=f"{prefix}_staff", email=f"{prefix}_staff@example.com", lms_user_id=lms_user_id_base + learners
+    )
     CourseStaffRole.objects.create(user=staff, course_id=course_id, role="staff")
     users = User.objects.bulk_create(
         [

@@ -12,7 +12,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "exams.auth.admin_site.LocalAccountsAdminConfig",  # django.contrib.admin, for local staff accounts only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,8 +38,13 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-# xqueue logins name the second backend: it loads their session users through a short per-process cache
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "xqueue.auth.CachedSessionUserBackend"]
+# One backend per kind of identity (docs/security.md): password logins load local accounts only, LTI launch
+# sessions LMS identities only; xqueue logins name the third (local accounts through a short per-process cache).
+AUTHENTICATION_BACKENDS = [
+    "exams.auth.backends.LocalAccountBackend",
+    "exams.auth.backends.LmsSessionBackend",
+    "xqueue.auth.CachedSessionUserBackend",
+]
 ROOT_URLCONF = "exams_service.urls"
 WSGI_APPLICATION = "exams_service.wsgi.application"
 AUTH_USER_MODEL = "exams.User"
@@ -85,21 +90,25 @@ LEARNING_MICROFRONTEND_URL = env_str("LEARNING_MICROFRONTEND_URL", "http://local
 EXAMS_SERVICE_URL = env_str("EXAMS_SERVICE_URL", "http://127.0.0.1:8000")
 
 # --- Authentication (JWTs issued by the LMS) ---------------------------------------------------
+DEV_JWT_SECRET_KEY = "lms-secret-for-local-development-only-32b"  # public: refused by `check --deploy`
+
+
+def jwt_issuers(default_secret: str) -> list[dict]:
+    """JWT_ISSUERS, or one issuer from JWT_ISSUER / JWT_AUDIENCE / JWT_SECRET_KEY (production: no default secret)."""
+    single = {
+        "ISSUER": env_str("JWT_ISSUER", "http://localhost:18000/oauth2"),
+        "AUDIENCE": env_str("JWT_AUDIENCE", "lms-key"),
+        "SECRET_KEY": env_str("JWT_SECRET_KEY", default_secret),
+    }
+    return env_json("JWT_ISSUERS", [single])
+
+
 JWT_AUTH = {
     # One entry per trusted issuer: {"ISSUER": ..., "AUDIENCE": ..., "SECRET_KEY": ...}. SECRET_KEY is
-    # used for HS256 tokens; RS256/RS512 tokens are verified with JWT_PUBLIC_SIGNING_JWK_SET.
-    "JWT_ISSUERS": env_json(
-        "JWT_ISSUERS",
-        [
-            {
-                "ISSUER": env_str("JWT_ISSUER", "http://localhost:18000/oauth2"),
-                "AUDIENCE": env_str("JWT_AUDIENCE", "lms-key"),
-                "SECRET_KEY": env_str("JWT_SECRET_KEY", "lms-secret-for-local-development-only-32b"),
-            }
-        ],
-    ),
+    # used for HS256 tokens (only when set); RS256/RS512 tokens are verified with JWT_PUBLIC_SIGNING_JWK_SET.
+    "JWT_ISSUERS": jwt_issuers(DEV_JWT_SECRET_KEY),
     "JWT_PUBLIC_SIGNING_JWK_SET": env_str("JWT_PUBLIC_SIGNING_JWK_SET", ""),
-    "JWT_ALGORITHMS": ["HS256", "RS256", "RS512"],
+    "JWT_ALGORITHMS": env_list("JWT_ALGORITHMS", ["HS256", "RS256", "RS512"]),
     "JWT_LEEWAY_SECONDS": env_int("JWT_LEEWAY_SECONDS", 1),
     "JWT_AUTH_COOKIE_HEADER_PAYLOAD": "edx-jwt-cookie-header-payload",
     "JWT_AUTH_COOKIE_SIGNATURE": "edx-jwt-cookie-signature",
@@ -131,6 +140,12 @@ SPECTACULAR_SETTINGS = {
     "AUTHENTICATION_WHITELIST": ["exams.auth.authentication.JwtAuthentication"],
 }
 
+# --- Security: client addresses and password logins (exams_service/security/, docs/security.md) ---------------
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])  # addresses/networks whose X-Forwarded-For/X-Real-IP count
+LOGIN_THROTTLE_ACCOUNT_FAILURES = env_int("LOGIN_THROTTLE_ACCOUNT_FAILURES", 5)  # per account, then 429
+LOGIN_THROTTLE_ADDRESS_FAILURES = env_int("LOGIN_THROTTLE_ADDRESS_FAILURES", 20)  # per client address, then 429
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 900)  # counted from the first failure
+
 # --- Exam access tokens (RS512 JWTs checked by the LMS, contract §3.4(6)) ------------------------
 EXAM_ACCESS_TOKENS = {
     "PRIVATE_JWK": env_str("EXAM_ACCESS_TOKEN_PRIVATE_JWK", ""),
@@ -138,6 +153,8 @@ EXAM_ACCESS_TOKENS = {
     "ISSUER": env_str("EXAM_ACCESS_TOKEN_ISSUER", "edx-exams"),
     "VERSION": "1.2.0",
 }
+
+EXAM_ACCESS_TOKEN_DEV_KEY_PATH = BASE_DIR / ".local" / "access_token_jwk.json"  # settings.local's generated key
 
 # Seconds a web process keeps an active exam it looked up by content id (the MFE's polls); 0 disables.
 EXAM_CACHE_SECONDS = env_float("EXAM_CACHE_SECONDS", 5.0)
@@ -280,6 +297,7 @@ PLATFORM_NAME = env_str("PLATFORM_NAME", "Open edX exams")
 # Read by lti_consumer at import time (same value as edx-platform).
 USAGE_ID_PATTERN = r"(?P<usage_id>(?:i4x://?[^/]+/[^/]+/[^/]+/[^@]+(?:@[^/]+)?)|(?:[^/]+))"
 LTI_LAUNCH_HINT_TTL_SECONDS = env_int("LTI_LAUNCH_HINT_TTL_SECONDS", 600)  # tool login → authentication request
+LTI_LAUNCH_SESSION_MAX_SECONDS = env_int("LTI_LAUNCH_SESSION_MAX_SECONDS", 7200)  # launch window; also ≤ the JWT's exp
 LTI_TOOL_JWT_MAX_AGE_SECONDS = env_int("LTI_TOOL_JWT_MAX_AGE_SECONDS", 3600)  # longest accepted exp - iat
 LTI_JWT_LEEWAY_SECONDS = env_int("LTI_JWT_LEEWAY_SECONDS", 30)
 LTI_PUBLISHED_KEY_COUNT = env_int("LTI_PUBLISHED_KEY_COUNT", 2)  # current signing key + previous ones in the JWKS
@@ -376,6 +394,7 @@ MONITORING_RATE_BURST = env_int("MONITORING_RATE_BURST", 20)
 MONITORING_RATE_MAX_DROPS = env_int("MONITORING_RATE_MAX_DROPS", 20)  # then close 1008
 MONITORING_REPLAY_LIMIT = env_int("MONITORING_REPLAY_LIMIT", 500)  # larger gaps → `gap` + snapshot
 MONITORING_SNAPSHOT_ANOMALIES = env_int("MONITORING_SNAPSHOT_ANOMALIES", 5)
+MONITORING_ROLE_RECHECK_SECONDS = env_float("MONITORING_ROLE_RECHECK_SECONDS", 5.0)  # proctor role, per command
 MONITORING_REORDER_WAIT_MS = env_int("MONITORING_REORDER_WAIT_MS", 250)  # a hole open this long → fill from the log
 MONITORING_RISK_HALF_LIFE_SECONDS = env_int("MONITORING_RISK_HALF_LIFE_SECONDS", 300)  # risk halves
 CELERY_BEAT_SCHEDULE["sweep-proctoring-presence"] = {

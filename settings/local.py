@@ -12,11 +12,11 @@ CORS_ALLOWED_ORIGINS = ["http://localhost:2000", "http://localhost:1996", "http:
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
 DEV_TOOLS_ENABLED = True  # `manage.py mint_dev_jwt`, demo data helpers
 
-from settings.base import BASE_DIR, EXAM_ACCESS_TOKENS  # noqa: E402
+from settings.base import BASE_DIR, EXAM_ACCESS_TOKEN_DEV_KEY_PATH, EXAM_ACCESS_TOKENS  # noqa: E402
 from settings.keys import load_or_create_private_jwk  # noqa: E402
 
 if not EXAM_ACCESS_TOKENS["PRIVATE_JWK"]:
-    EXAM_ACCESS_TOKENS["PRIVATE_JWK"] = load_or_create_private_jwk(BASE_DIR / ".local" / "access_token_jwk.json")
+    EXAM_ACCESS_TOKENS["PRIVATE_JWK"] = load_or_create_private_jwk(EXAM_ACCESS_TOKEN_DEV_KEY_PATH)
 
 # --- lti: the demo proctoring tool (docs/lti.md), local use only ----------------------------------
 INSTALLED_APPS += ["lti.demo_tool"]  # noqa: F405

@@ -3,9 +3,9 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from settings.base import *  # noqa: F401,F403
-from settings.base import DEFAULT_DATABASE_URL, MIDDLEWARE, SECRET_KEY
+from settings.base import DEFAULT_DATABASE_URL, MIDDLEWARE, SECRET_KEY, jwt_issuers
 from settings.database import database_from_url
-from settings.env import env_bool, env_str
+from settings.env import env_bool, env_list, env_str
 
 DEBUG = False
 if SECRET_KEY.startswith("insecure-"):
@@ -25,3 +25,8 @@ DEV_TOOLS_ENABLED = False
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
 )
+
+# --- Security: no development defaults; unsafe configuration refused (exams_service/security/deploy_checks.py) --
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
+JWT_AUTH = {**JWT_AUTH, "JWT_ISSUERS": jwt_issuers(default_secret="")}  # noqa: F405 - HS256 only with a secret
+REFUSE_UNSAFE_CONFIGURATION = True  # wsgi/asgi/run_asgi run the deploy checks and refuse to start on an error

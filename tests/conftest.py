@@ -1,5 +1,6 @@
 """Fixtures shared by every test package: users, JWTs, API clients, a demo course."""
 
+import itertools
 import os
 from datetime import timedelta
 
@@ -58,9 +59,13 @@ def clients():
     return Clients()
 
 
+_lms_user_ids = itertools.count(10_000)
+
+
 def make_user(username: str, **fields) -> User:
+    """An LMS identity (the kind JWTs authenticate); pass identity_kind="local" and lms_user_id=None otherwise."""
     fields.setdefault("email", f"{username}@example.com")
-    fields.setdefault("lms_user_id", abs(hash(username)) % 100000)
+    fields.setdefault("lms_user_id", next(_lms_user_ids))
     return User.objects.create(username=username, **fields)
 
 
@@ -91,6 +96,12 @@ def other_course_staff(db):
 @pytest.fixture
 def global_staff(db):
     return make_user("global_staff", is_staff=True)
+
+
+@pytest.fixture
+def site_admin(db):
+    """A local superuser (password login), the only kind the Django admin lets in."""
+    return User.objects.create_superuser("site_admin", "site_admin@example.com", "site-admin-password-1")
 
 
 @pytest.fixture

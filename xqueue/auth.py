@@ -6,8 +6,7 @@ cache; Django still checks the session hash (a password change ends the session)
 cached user, which is at most XQUEUE_ACCOUNT_CACHE_SECONDS old.
 """
 
-from django.contrib.auth.backends import ModelBackend
-
+from exams.api import LocalAccountBackend
 from exams_service.ttl_cache import TTLCache
 
 _users = TTLCache("XQUEUE_ACCOUNT_CACHE_SECONDS", max_entries=1000, cache_none=False)
@@ -15,8 +14,8 @@ _users = TTLCache("XQUEUE_ACCOUNT_CACHE_SECONDS", max_entries=1000, cache_none=F
 BACKEND = "xqueue.auth.CachedSessionUserBackend"
 
 
-class CachedSessionUserBackend(ModelBackend):
-    """Loads session users of xqueue logins; it never authenticates (ModelBackend checks passwords)."""
+class CachedSessionUserBackend(LocalAccountBackend):
+    """Loads session users (local accounts only) of xqueue logins; it never authenticates (the first backend does)."""
 
     def authenticate(self, request, **credentials):
         return None

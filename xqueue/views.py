@@ -4,13 +4,15 @@ import json
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import BACKEND_SESSION_KEY, authenticate, login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from exams_service.security import login_throttle
+from exams_service.security.client_address import client_address
 from xqueue import auth, selectors, services
 from xqueue.constants import LOGIN_REQUIRED, SESSION_ROLES_KEY
 from xqueue.exceptions import XQueueError
@@ -23,11 +25,10 @@ def reply(return_code: int, content, status: int = 200) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="application/json")
 
 
-def _client_ip(request) -> str:
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or ""
-
-
 def _roles(request) -> list[str]:
+    """Roles of an xqueue password login only: another session (admin, LTI launch) has none."""
+    if request.session.get(BACKEND_SESSION_KEY) != auth.BACKEND:
+        return []
     roles = request.session.get(SESSION_ROLES_KEY)
     if roles is None:
         roles = services.roles_of(user=request.user)
@@ -68,6 +69,11 @@ def login_view(request):
     username, password = request.POST.get("username"), request.POST.get("password")
     if not username or not password:
         return reply(1, "Insufficient login info")
+    refused = login_throttle.refusal(request, username)
+    if refused:  # before authenticate(): no password hash is computed
+        response = reply(1, refused.message, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
     user = authenticate(request, username=username, password=password)
     roles = services.roles_of(user=user) if user is not None else []
     if not roles:
@@ -144,7 +150,7 @@ def submit_view(request):
         header=request.POST.get("xqueue_header"),
         body=request.POST.get("xqueue_body"),
         files=files,
-        requester=_client_ip(request),
+        requester=client_address(request),
     )
     return reply(0, str(length))
 

@@ -7,6 +7,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 
 from exams.auth import schema  # noqa: F401 - registers the OpenAPI security scheme
 from exams.auth.tokens import InvalidToken, decode_jwt
+from exams.exceptions import IdentityClaimsInvalid, IdentityRefused
 from exams.services.users import get_or_create_user_from_claims
 
 HEADER_PREFIXES = (b"jwt", b"bearer")
@@ -52,8 +53,13 @@ class JwtAuthentication(BaseAuthentication):
             claims = decode_jwt(token)
         except InvalidToken as exc:
             raise exceptions.AuthenticationFailed(str(exc)) from exc
-        user = get_or_create_user_from_claims(claims=claims)
-        if user is None or not user.is_active:
+        try:
+            user = get_or_create_user_from_claims(claims=claims)
+        except IdentityClaimsInvalid as exc:
+            raise exceptions.AuthenticationFailed(exc.detail) from exc
+        except IdentityRefused as exc:
+            raise exceptions.PermissionDenied(exc.detail) from exc
+        if not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         return user, claims
 

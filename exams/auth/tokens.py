@@ -43,6 +43,8 @@ def _verification_key(header: dict, issuer: dict):
     if algorithm not in settings.JWT_AUTH["JWT_ALGORITHMS"]:
         raise InvalidToken("Token algorithm is not allowed.")
     if algorithm.startswith("HS"):
+        if not issuer.get("SECRET_KEY"):  # an RS-only issuer: no HS256 token is ever valid
+            raise InvalidToken("HS256 tokens need a secret configured for this issuer.")
         return issuer["SECRET_KEY"]
     keys = _public_keys(settings.JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"])
     kid = header.get("kid")

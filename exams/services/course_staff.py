@@ -5,15 +5,16 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
-from exams.models import CourseStaffRole, User
+from exams.exceptions import IdentityRefused
+from exams.models import CourseStaffRole, IdentityKind, User
+from exams.services.users import lms_user_by_username, match_lms_identity
 
 
 def _user_for_row(username: str, email: str) -> User | None:
+    """The LMS identity a CSV row names; None (logged) when the username is a local account's."""
     try:
-        with transaction.atomic():
-            user, _ = User.objects.get_or_create(username=username, defaults={"email": email})
-            return user
-    except IntegrityError:
+        return lms_user_by_username(username=username, email=email, source="bulk_add_course_staff")
+    except IdentityRefused:
         return None
 
 
@@ -59,17 +60,31 @@ def bulk_add_course_staff(*, rows: Iterable[dict], batch_size: int = 200, batch_
 REPLICATED_ROLES = frozenset({"staff", "instructor", "limited_staff"})
 
 
-def add_course_staff_role(*, username: str, email: str = "", course_id: str, role: str) -> bool:
-    """Give `username` `role` in the course, creating the user if missing; True when a role was created.
+def _user_for_event(*, username: str, lms_user_id: int | None, email: str) -> User | None:
+    try:
+        if lms_user_id is None:
+            return lms_user_by_username(username=username, email=email, source="role event")
+        return match_lms_identity(
+            username=username, lms_user_id=lms_user_id, defaults={"email": email}, source="role event"
+        )
+    except IdentityRefused:
+        return None
 
-    Only the LMS roles that make someone course staff are replicated; others are ignored. Idempotent.
+
+def add_course_staff_role(
+    *, username: str, lms_user_id: int | None = None, email: str = "", course_id: str, role: str
+) -> bool:
+    """Give the LMS user `role` in the course, creating the user if missing; True when a role was created.
+
+    Matched by LMS user id when the event carries one; never a local account (refused and logged). Only the
+    LMS roles that make someone course staff are replicated; others are ignored. Idempotent.
     """
     if role not in REPLICATED_ROLES or not username or not course_id:
         return False
     with transaction.atomic():
-        user = _user_for_row(username, email)
-        if user is None:  # lost a creation race: the other writer created it
-            user = User.objects.get(username=username)
+        user = _user_for_event(username=username, lms_user_id=lms_user_id, email=email)
+        if user is None:
+            return False
         try:
             with transaction.atomic():
                 _, created = CourseStaffRole.objects.get_or_create(user=user, course_id=course_id, role=role)
@@ -78,9 +93,11 @@ def add_course_staff_role(*, username: str, email: str = "", course_id: str, rol
     return created
 
 
-def remove_course_staff_role(*, username: str, course_id: str, role: str) -> bool:
+def remove_course_staff_role(*, username: str, lms_user_id: int | None = None, course_id: str, role: str) -> bool:
     """Remove the role if present (never creates users); True when a role was removed. Idempotent."""
     if role not in REPLICATED_ROLES:
         return False
-    deleted, _ = CourseStaffRole.objects.filter(user__username=username, course_id=course_id, role=role).delete()
+    holder = {"user__lms_user_id": lms_user_id} if lms_user_id is not None else {"user__username": username}
+    roles = CourseStaffRole.objects.filter(user__identity_kind=IdentityKind.LMS, course_id=course_id, role=role)
+    deleted, _ = roles.filter(**holder).delete()
     return deleted > 0

@@ -8,6 +8,9 @@ from exams.auth.tokens import encode_jwt
 
 
 def dev_jwt_for(user, *, hours: int = 24) -> str:
+    """An LMS token for an LMS identity: `user_id` is what the service keys LMS identities by."""
+    if not getattr(user, "is_lms_identity", False) or user.lms_user_id is None:
+        raise ValueError(f"{user.username!r} is not an LMS identity with an LMS user id: it cannot have an LMS JWT")
     now = timezone.now()
     return encode_jwt(
         {

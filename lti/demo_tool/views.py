@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from lti_consumer.models import LtiConfiguration
 
-from exams.api import Action, Actor, Exam, ExamAttempt, ExamsError, User, apply_action
+from exams.api import LMS_SESSION_BACKEND, Action, Actor, Exam, ExamAttempt, ExamsError, User, apply_action
 from exams.services.attempts import create_attempt
 from exams.services.demo_data import DEMO_PROCTORED_CONTENT_ID
 from exams_service.pages import error_page
@@ -66,7 +66,7 @@ def begin(request):
     exam, attempt = _attempt(learner)
     if exam is None:
         return _demo_error(request, "The demo exam is missing: run `manage.py load_demo_data` (make run does).")
-    login(request, learner, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, learner, backend=LMS_SESSION_BACKEND)
     if attempt is None:
         try:
             attempt = create_attempt(user=learner, exam_id=exam.pk, start_clock=False)

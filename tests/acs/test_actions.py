@@ -246,13 +246,11 @@ def test_instructor_list_shows_the_terminate_review(acs_tool, started_attempt, c
     }
 
 
-def test_admin_lists_the_review_history(acs_tool, started_attempt, global_staff):
-    global_staff.is_superuser = True
-    global_staff.save()
+def test_admin_lists_the_review_history(acs_tool, started_attempt, site_admin):
     acs_tool.post(control_body(started_attempt, "flag", reason_code="13"))
     acs_tool.post(control_body(started_attempt, "terminate", incident_time="2026-05-01T10:30:00Z"))
     admin = Client()
-    admin.force_login(global_staff)
+    admin.force_login(site_admin)
     page = admin.get("/admin/exams/attemptreview/")
     assert page.status_code == 200
     text = page.content.decode()

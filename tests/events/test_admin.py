@@ -11,11 +11,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def admin_client_(global_staff):
-    global_staff.is_superuser = True
-    global_staff.save()
+def admin_client_(site_admin):
     client = Client()
-    client.force_login(global_staff)
+    client.force_login(site_admin)
     return client
 
 

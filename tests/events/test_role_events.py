@@ -1,6 +1,7 @@
 """COURSE_ACCESS_ROLE_ADDED / _REMOVED from the LMS replicate course staff roles, idempotently."""
 
 import threading
+import zlib
 
 import pytest
 from opaque_keys.edx.keys import CourseKey
@@ -15,9 +16,13 @@ from tests.conftest import COURSE_ID
 ROLE_TOPIC = "learning-course-access-role-lifecycle"
 
 
-def role_data(username: str, role: str, course_id: str = COURSE_ID) -> CourseAccessRoleData:
+def role_data(username: str, role: str, course_id: str = COURSE_ID, user_id: int | None = None) -> CourseAccessRoleData:
+    """The LMS user id is each username's own (LMS identities are keyed by it)."""
+    user_id = user_id or zlib.crc32(username.encode()) % 1_000_000 + 1
     return CourseAccessRoleData(
-        user=UserData(id=42, is_active=True, pii=UserPersonalData(username=username, email=f"{username}@lms.example")),
+        user=UserData(
+            id=user_id, is_active=True, pii=UserPersonalData(username=username, email=f"{username}@lms.example")
+        ),
         org_key="edX",
         course_key=CourseKey.from_string(course_id),
         role=role,
@@ -55,8 +60,8 @@ def test_other_roles_are_ignored():
 def test_removed_deletes_only_that_role_and_never_creates_users(course_staff):
     CourseStaffRole.objects.create(user=course_staff, course_id=COURSE_ID, role="instructor")
 
-    emit(COURSE_ACCESS_ROLE_REMOVED, role_data("course_staff", "staff"))
-    emit(COURSE_ACCESS_ROLE_REMOVED, role_data("course_staff", "staff"))  # redelivery
+    emit(COURSE_ACCESS_ROLE_REMOVED, role_data("course_staff", "staff", user_id=course_staff.lms_user_id))
+    emit(COURSE_ACCESS_ROLE_REMOVED, role_data("course_staff", "staff", user_id=course_staff.lms_user_id))  # again
     emit(COURSE_ACCESS_ROLE_REMOVED, role_data("stranger", "staff"))
 
     assert roles() == [("course_staff", COURSE_ID, "instructor")]

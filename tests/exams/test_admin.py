@@ -13,7 +13,7 @@ from tests.conftest import make_user
 
 @pytest.fixture
 def superuser(db):
-    return make_user("admin", is_staff=True, is_superuser=True)
+    return make_user("admin", is_staff=True, is_superuser=True, identity_kind="local", lms_user_id=None)
 
 
 @pytest.fixture
@@ -137,6 +137,6 @@ class TestAdminPages:
         assert CourseStaffRole.objects.filter(user=learner, course_id="course-v1:edX+New+1").exists()
 
     def test_non_staff_cannot_enter(self, client, learner):
-        client.force_login(learner)
+        client.force_login(learner, backend="exams.auth.backends.LmsSessionBackend")
         response = client.get(reverse("admin:index"))
         assert response.status_code == 302

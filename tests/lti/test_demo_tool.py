@@ -16,6 +16,7 @@ def _csrf(html):
 
 def test_demo_proctored_exam_end_to_end(platform, settings, tmp_path):
     settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "lti.demo_tool"]
+    settings.DEV_TOOLS_ENABLED = True
     settings.ROOT_URLCONF = "lti.demo_tool.local_urls"
     settings.LTI_DEMO_TOOL_KEY_PATH = tmp_path / "demo_tool.pem"
     call_command("load_demo_data", stdout=open("/dev/null", "w"))

@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 from freezegun import freeze_time
 
+from exams.auth.backends import LMS_SESSION_BACKEND
 from exams.models import ExamAttempt
 from lti.models import LaunchHint, ProctoringSession
 from tests.conftest import auth_header
@@ -83,7 +84,7 @@ def test_second_registered_redirect_uri_is_accepted(pem_config, attempt, learner
 def test_hint_is_refused_in_another_users_browser(pem_config, attempt, learner, other_learner):
     login = start(Client(), attempt, learner)
     attacker = Client()
-    attacker.force_login(other_learner)
+    attacker.force_login(other_learner, backend=LMS_SESSION_BACKEND)
     response = attacker.get(GATE, auth_request(pem_config, login))
     assert response.status_code == 403
     assert "another user" in response.json()["detail"]
@@ -189,7 +190,7 @@ def test_start_assessment_without_platform_session(pem_config, attempt, learner,
 def test_start_assessment_in_another_users_session(pem_config, attempt, learner, other_learner, tool_key):
     body = launched(Client(), pem_config, attempt, learner)
     other = Client()
-    other.force_login(other_learner)
+    other.force_login(other_learner, backend=LMS_SESSION_BACKEND)
     response = _post(other, start_jwt(tool_key, pem_config, body))
     assert response.status_code == 400
     assert status(attempt) == "download_software_clicked"

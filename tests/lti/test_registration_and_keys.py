@@ -74,11 +74,9 @@ def test_register_lti_tool_rejects_bad_input(args):
     assert not LtiConfiguration.objects.exists()
 
 
-def test_admin_registration_shows_vendor_values(global_staff, proctored_exam):
-    global_staff.is_superuser = True
-    global_staff.save()
+def test_admin_registration_shows_vendor_values(site_admin, proctored_exam):
     client = Client()
-    client.force_login(global_staff)
+    client.force_login(site_admin)
     response = client.post(
         "/admin/lti_consumer/lticonfiguration/add/",
         {

@@ -70,5 +70,5 @@ def test_deactivation_applies_once_the_entry_expires(account_cache, queue, grade
 def test_admin_logins_do_not_use_the_cache(account_cache, client, django_user_model):
     django_user_model.objects.create_superuser("root", "root@example.com", PASSWORD)
     client.login(username="root", password=PASSWORD)
-    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session["_auth_user_backend"] == "exams.auth.backends.LocalAccountBackend"
     assert client.get("/admin/").status_code == 200

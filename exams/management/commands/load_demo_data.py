@@ -2,7 +2,7 @@
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from exams.models import Exam
 from exams.services.demo_data import (
@@ -13,12 +13,15 @@ from exams.services.demo_data import (
     load_demo_data,
 )
 from exams.services.dev_tokens import dev_jwt_for
+from exams_service.security.dev_tools import dev_tools_enabled
 
 
 class Command(BaseCommand):
     help = "Load the demo course (idempotent) and print URLs, the admin login and JWT headers."
 
     def handle(self, *args, **options):
+        if not dev_tools_enabled():
+            raise CommandError("load_demo_data creates an admin/admin superuser: development settings only.")
         users = load_demo_data()
         if apps.is_installed("lti.demo_tool"):  # settings/local.py: register the demo LTI tool (docs/lti.md)
             from lti.demo_tool.setup import register_demo_tool
@@ -48,8 +51,7 @@ class Command(BaseCommand):
             "",
             "Ready-to-paste headers (valid 24 h; mint more with `manage.py mint_dev_jwt USERNAME`):",
         ]
-        if dev_tools:
-            for username, user in users.items():
-                lines.append(f"  {username:13} Authorization: JWT {dev_jwt_for(user)}")
+        for username, user in users.items():
+            lines.append(f"  {username:13} Authorization: JWT {dev_jwt_for(user)}")
         lines.append("")
         self.stdout.write("\n".join(lines))

@@ -2,7 +2,9 @@
 
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from exams_service.security.deploy_checks import refuse_unsafe_configuration, ticket_store_error
 
 
 class Command(BaseCommand):
@@ -15,6 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--log-level", default="warning")
 
     def handle(self, *args, host, port, workers, log_level, **options):
+        refuse_unsafe_configuration()
+        error = ticket_store_error(workers)
+        if error:  # a single-use ticket must be single-use across the workers
+            raise CommandError(f"{error.msg} {error.hint}")
         uvicorn.run(
             "exams_service.asgi:application",
             host=host,

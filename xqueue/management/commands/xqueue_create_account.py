@@ -20,5 +20,8 @@ class Command(BaseCommand):
         password = password or os.environ.get("XQUEUE_ACCOUNT_PASSWORD", "")
         if not password:
             raise CommandError("Give --password or set XQUEUE_ACCOUNT_PASSWORD.")
-        created = services.create_account(username=username, password=password, role=role)
+        try:
+            created = services.create_account(username=username, password=password, role=role)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"{'Created' if created else 'Updated'} {role} account {username!r}.")
