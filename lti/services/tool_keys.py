@@ -30,6 +30,25 @@ def _pick(jwks: dict, kid: str | None):
     return jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(matching[0])) if matching else None
 
 
+def tool_keys_for(config, kid: str | None) -> list:
+    """Keys that may have signed a JWT of this tool: the one with `kid`, else every signing key of its set.
+
+    Some tool libraries (pylti1p3's ServiceConnector) send a `kid` of their own making that their JWKS does not
+    use; the signature must still verify with a key the tool registered.
+    """
+    try:
+        return [tool_key_for(config, kid)]
+    except LtiError:
+        if not (kid and config.lti_1p3_tool_keyset_url):
+            raise
+    jwks = _fetch_jwks(config.lti_1p3_tool_keyset_url, fresh=False)
+    keys = [_pick({"keys": [jwk]}, None) for jwk in jwks.get("keys", [])]
+    keys = [key for key in keys if key is not None]
+    if not keys:
+        raise LtiError("The tool publishes no RSA signing key.")
+    return keys
+
+
 def tool_key_for(config, kid: str | None):
     """The key to verify a JWT of this tool; a JWKS is refetched once when `kid` is unknown (tool rotated)."""
     if config.lti_1p3_tool_keyset_url:
