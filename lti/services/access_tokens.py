@@ -1,9 +1,9 @@
 """Verifying the OAuth2 access tokens our token endpoint issues to tools (lti/services/token_endpoint.py).
 
 Tokens are `{"sub": client_id, "iss": LTI_API_BASE, "scopes": "<space list>", "registration": <config uuid>,
-"iat", "exp"}` (no `aud`), signed by the current platform key; ACS accepts one only at its own registration. We check them against every published platform key, so a
-token issued before `rotate_lti_keys` stays valid until it expires (the library's own check only knows the
-current key).
+"iat", "exp"}` (no `aud`), signed by the current platform key; ACS accepts one only at its own registration.
+We check them against every published platform key, so a token issued before `rotate_lti_keys` stays valid
+until it expires.
 """
 
 import jwt
