@@ -94,6 +94,9 @@ LMS_ROOT_URL = env_str("LMS_ROOT_URL", "")
 LEARNING_MICROFRONTEND_URL = env_str("LEARNING_MICROFRONTEND_URL", "http://localhost:2000")
 EXAMS_SERVICE_URL = env_str("EXAMS_SERVICE_URL", "http://127.0.0.1:8000")
 
+# Largest `?limit=` a paginated list honours (larger values are clamped).
+API_MAX_PAGE_LIMIT = env_int("API_MAX_PAGE_LIMIT", 1000)
+
 # --- Protocol surfaces (docs/security.md#protocol-surfaces) ----------------------------------------
 # Outgoing URLs a client gave us (XQueue callbacks, tool JWKS URLs) may resolve to loopback/private addresses
 # only when this is on: development and tests, never production.
@@ -140,7 +143,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "exams.rest.errors.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "exams.rest.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
