@@ -1,4 +1,7 @@
-"""The registered tool's public key: its PEM, or a key of its JWKS picked by `kid` (cached briefly)."""
+"""The registered tool's public key: its PEM, or a key of its JWKS picked by `kid` (cached briefly).
+
+The JWKS URL is fetched under the outgoing URL policy (exams_service/security/outgoing_urls.py).
+"""
 
 import json
 
@@ -7,6 +10,7 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 
+from exams_service.security import outgoing_urls
 from lti.errors import LtiError
 
 
@@ -15,9 +19,12 @@ def _fetch_jwks(url: str, *, fresh: bool) -> dict:
     jwks = None if fresh else cache.get(cache_key)
     if jwks is None:
         try:
-            response = requests.get(url, timeout=5)
-            response.raise_for_status()
+            response = outgoing_urls.request("GET", url, allowed_hosts=None, timeout=5)
+            if response.status_code != 200:
+                raise ValueError(f"HTTP {response.status_code}")
             jwks = response.json()
+            if not isinstance(jwks, dict):
+                raise ValueError("not a JSON object")
         except (requests.RequestException, ValueError) as exc:
             raise LtiError(f"The tool's JWKS cannot be fetched from {url}.", 400) from exc
         cache.set(cache_key, jwks, settings.LTI_TOOL_KEYSET_CACHE_SECONDS)
