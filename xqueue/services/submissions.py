@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from exams_service.security.outgoing_urls import OutgoingUrlRefused, check_url
 from xqueue import selectors
-from xqueue.services.delivery import callback_hosts
 from xqueue.exceptions import FileTooLarge, InvalidSubmitFormat, QueueNotFound
 from xqueue.models import Submission, SubmissionFile, SubmissionState, callback_digest
+from xqueue.services.delivery import callback_hosts
 
 REQUIRED_HEADER_FIELDS = ("lms_callback_url", "lms_key", "queue_name")
 
