@@ -69,7 +69,7 @@ class ServiceUnderTest:
             "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
             # the loopback LMS is the configured LMS (callbacks are only sent to LMS hosts)
             "LMS_ROOT_URL": lms_base,
-            "XQUEUE_CALLBACK_ALLOW_PRIVATE_ADDRESSES": "true",
+            "OUTGOING_URLS_ALLOW_PRIVATE_ADDRESSES": "true",
         }
         manage(self.env, "migrate", "--noinput")
         manage(self.env, "xqueue_create_account", "grader", "bench-grader", "--password", PASSWORD)

@@ -4,7 +4,7 @@ Each function returns a LegacyResponse or raises client.LegacyUnavailable / clie
 """
 
 import logging
-from urllib.parse import quote_plus
+from urllib.parse import quote, quote_plus
 
 from exams.api import get_exam_type
 from legacy_router import client
@@ -14,6 +14,12 @@ from legacy_router.conf import LegacySettings, legacy_settings
 log = logging.getLogger(__name__)
 
 
+def segment(value) -> str:
+    """One path segment: `/`, `?`, `#`, `%` and `.`-only values cannot change which endpoint is called."""
+    text = quote(str(value), safe="+:@")
+    return text.replace(".", "%2E") if text in (".", "..") else text
+
+
 def register_exams(*, config: LegacySettings, course_id: str, exams: list) -> LegacyResponse:
     """Studio's exam registration → L1, with `is_proctored` / `is_practice_exam` derived from `exam_type`."""
     payload = [_with_legacy_flags(item) for item in exams]
@@ -21,7 +27,7 @@ def register_exams(*, config: LegacySettings, course_id: str, exams: list) -> Le
         config,
         endpoint="exam_registration",
         method="PATCH",
-        path=f"proctored_exam/exam_registration/course_id/{course_id}",
+        path=f"proctored_exam/exam_registration/course_id/{segment(course_id)}",
         course_id=course_id,
         json=payload,
     )
@@ -41,8 +47,8 @@ def exam_with_attempt(*, config: LegacySettings, course_id: str, content_id: str
         endpoint="exam_attempt",
         method="GET",
         path=(
-            f"proctored_exam/attempt/course_id/{course_id}"
-            f"?content_id={quote_plus(content_id)}&user_id={lms_user_id}&is_learning_mfe=true"
+            f"proctored_exam/attempt/course_id/{segment(course_id)}"
+            f"?content_id={quote_plus(content_id)}&user_id={quote_plus(str(lms_user_id))}&is_learning_mfe=true"
         ),
         course_id=course_id,
     )
@@ -58,7 +64,7 @@ def provider_settings(*, config: LegacySettings, course_id: str, exam_id: int | 
         config,
         endpoint="provider_settings",
         method="GET",
-        path=f"proctored_exam/settings/exam_id/{exam_id}/",
+        path=f"proctored_exam/settings/exam_id/{segment(exam_id)}/",
         course_id=course_id,
     )
 
@@ -87,7 +93,7 @@ def legacy_active_attempt(user) -> dict | None:
             config,
             endpoint="active_attempt",
             method="GET",
-            path=f"proctored_exam/active_attempt?user_id={user.lms_user_id}",
+            path=f"proctored_exam/active_attempt?user_id={quote_plus(str(user.lms_user_id))}",
         )
     except (LegacyUnavailable, LegacyInvalidResponse) as exc:
         log.warning("Legacy active attempt unavailable for user %s, answering from local data: %s", user.pk, exc)

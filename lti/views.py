@@ -1,6 +1,7 @@
 """Thin LTI views: parse, authorize, call a service, shape the response (errors are JSON `{"detail"}`)."""
 
 import time
+from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, login
@@ -16,8 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exams.api import LMS_SESSION_BACKEND, JwtAuthentication, attempt_has_ended
+from exams_service.security.cross_site import navigation_only
 from lti.errors import LtiError
-from lti.services import gate, keys, launches, start_assessment
+from lti.services import gate, keys, launches, start_assessment, token_endpoint
 
 LAUNCH_ATTEMPT_KEY = "lti_launch_attempt_id"
 
@@ -69,11 +71,13 @@ def _bound_session(request) -> None:
 
 
 class StartProctoringView(_LearnerRedirectView):
+    @navigation_only
     def get(self, request, attempt_id: int):
         return self.redirect_to(request, launches.start_proctoring, attempt_id=attempt_id)
 
 
 class EndAssessmentView(_LearnerRedirectView):
+    @navigation_only
     def get(self, request, attempt_id: int):
         return self.redirect_to(request, launches.end_assessment, attempt_id=attempt_id)
 
@@ -131,3 +135,29 @@ class PlatformJwksView(View):
         if not LtiConfiguration.objects.filter(config_id=lti_config_id).exists():
             return JsonResponse({"detail": "Unknown LTI configuration."}, status=404)
         return JsonResponse(keys.platform_jwks())
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class AccessTokenView(View):
+    """OAuth 2.0 client_credentials with a JWT client assertion (lti/services/token_endpoint.py)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, lti_config_id):
+        try:
+            answer, status = token_endpoint.issue_access_token(config_id=lti_config_id, params=_form(request)), 200
+        except token_endpoint.TokenError as exc:
+            answer, status = {"error": exc.error, "error_description": exc.description}, exc.status_code
+        response = JsonResponse(answer, status=status)
+        response["Cache-Control"], response["Pragma"] = "no-store", "no-cache"
+        return response
+
+
+def _form(request) -> dict[str, list[str]]:
+    """The urlencoded body as name → values (repeats kept so the service can refuse them)."""
+    if (request.content_type or "").lower() != "application/x-www-form-urlencoded":
+        raise token_endpoint.TokenError("invalid_request", "Send the parameters as application/x-www-form-urlencoded.")
+    try:
+        return parse_qs(request.body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise token_endpoint.TokenError("invalid_request", "The request body is not valid form data.") from exc

@@ -89,6 +89,23 @@ LMS_ROOT_URL = env_str("LMS_ROOT_URL", "")
 LEARNING_MICROFRONTEND_URL = env_str("LEARNING_MICROFRONTEND_URL", "http://localhost:2000")
 EXAMS_SERVICE_URL = env_str("EXAMS_SERVICE_URL", "http://127.0.0.1:8000")
 
+# Largest `?limit=` a paginated list honours (larger values are clamped).
+API_MAX_PAGE_LIMIT = env_int("API_MAX_PAGE_LIMIT", 1000)
+
+# --- Protocol surfaces (docs/security.md#protocol-surfaces) ----------------------------------------
+# Outgoing URLs a client gave us (XQueue callbacks, tool JWKS URLs) may resolve to loopback/private addresses
+# only when this is on: development and tests, never production.
+OUTGOING_URLS_ALLOW_PRIVATE_ADDRESSES = env_bool("OUTGOING_URLS_ALLOW_PRIVATE_ADDRESSES", False)
+# Hosts XQueue results may be posted to; empty = the host of LMS_ROOT_URL.
+XQUEUE_CALLBACK_ALLOWED_HOSTS = env_list("XQUEUE_CALLBACK_ALLOWED_HOSTS", [])
+# Origins (besides this service, the learning MFE and the LMS) whose pages may open start proctoring / end
+# assessment links.
+CROSS_SITE_TRUSTED_ORIGINS = env_list("CROSS_SITE_TRUSTED_ORIGINS", [])
+# Longest accepted `exp - iat` of a tool's client assertion at the LTI token endpoint.
+LTI_CLIENT_ASSERTION_MAX_AGE_SECONDS = env_int("LTI_CLIENT_ASSERTION_MAX_AGE_SECONDS", 300)
+# Lifetime of the access tokens the LTI token endpoint issues.
+LTI_ACCESS_TOKEN_SECONDS = env_int("LTI_ACCESS_TOKEN_SECONDS", 3600)
+
 # --- Authentication (JWTs issued by the LMS) ---------------------------------------------------
 DEV_JWT_SECRET_KEY = "lms-secret-for-local-development-only-32b"  # public: refused by `check --deploy`
 
@@ -125,7 +142,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "exams.rest.errors.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "exams.rest.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -11,6 +11,8 @@ ALLOWED_HOSTS = ["*"]
 CORS_ALLOWED_ORIGINS = ["http://localhost:2000", "http://localhost:1996", "http://localhost:2001"]
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
 DEV_TOOLS_ENABLED = True  # `manage.py mint_dev_jwt`, demo data helpers
+# everything runs on this machine: loopback peers are fine here (never in production)
+OUTGOING_URLS_ALLOW_PRIVATE_ADDRESSES = env_bool("OUTGOING_URLS_ALLOW_PRIVATE_ADDRESSES", True)
 
 from settings.base import BASE_DIR, EXAM_ACCESS_TOKEN_DEV_KEY_PATH, EXAM_ACCESS_TOKENS  # noqa: E402
 from settings.keys import load_or_create_private_jwk  # noqa: E402

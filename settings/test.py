@@ -29,6 +29,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LMS_ROOT_URL = ""
+# loopback peers (pytest-httpserver, the pylti1p3 tool): production keeps both rules on (tests/security)
+OUTGOING_URLS_ALLOW_PRIVATE_ADDRESSES = True
+XQUEUE_CALLBACK_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 LEARNING_MICROFRONTEND_URL = "http://test.learning:2000"
 EXAMS_SERVICE_URL = "http://test.exams:18740"
 JWT_AUTH = {

@@ -1,9 +1,9 @@
-"""Verifying the OAuth2 access tokens lti_consumer's token endpoint issues to tools (client_credentials grant).
+"""Verifying the OAuth2 access tokens our token endpoint issues to tools (lti/services/token_endpoint.py).
 
-The library signs `{"sub": client_id, "iss": LTI_API_BASE, "scopes": "<space list>", "iat", "exp"}` (no `aud`)
-with the registration's copy of the platform key. We check them against every published platform key, so a
-token issued before `rotate_lti_keys` stays valid until it expires (the library's own check only knows the
-current key).
+Tokens are `{"sub": client_id, "iss": LTI_API_BASE, "scopes": "<space list>", "registration": <config uuid>,
+"iat", "exp"}` (no `aud`), signed by the current platform key; ACS accepts one only at its own registration.
+We check them against every published platform key, so a token issued before `rotate_lti_keys` stays valid
+until it expires.
 """
 
 import jwt
@@ -73,7 +73,11 @@ def authorize_tool(*, authorization: str, lti_config_id: int, scope: str) -> Lti
     config = LtiConfiguration.objects.filter(
         pk=lti_config_id, version=LtiConfiguration.LTI_1P3, lti_1p3_proctoring_enabled=True
     ).first()
-    if config is None or claims["sub"] != config.lti_1p3_client_id:
+    if (
+        config is None
+        or claims["sub"] != config.lti_1p3_client_id
+        or claims.get("registration") != str(config.config_id)
+    ):
         raise AccessTokenError("The access token was not issued to this tool registration.", 403, "invalid_token")
     if scope not in claims["scopes"].split():
         raise AccessTokenError(f"The access token lacks the scope {scope}.", 403, "insufficient_scope")

@@ -61,3 +61,18 @@ def pem_config(settings, proctored_exam, tool_key):
 @pytest.fixture
 def attempt(learner, proctored_exam):
     return create_attempt(user=learner, exam_id=proctored_exam.pk, start_clock=False)
+
+
+@pytest.fixture
+def other_acs_tool(proctored_exam):
+    """A second registration with its own key, as ACS clients see it."""
+    from tests.acs.client import AcsTool
+
+    key = new_rsa_key()
+    config = register_tool(
+        provider_name="other_vendor",
+        oidc_url="https://other.example/login",
+        launch_url="https://other.example/launch",
+        tool_public_key=pem(key, False),
+    )
+    return AcsTool(config=config, key=key)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from exams_service.security import outgoing_urls
 from xqueue.models import DeliveryState, Submission
 
 log = logging.getLogger(__name__)
@@ -36,13 +37,27 @@ def backoff_seconds(attempts: int) -> float:
     return min(delay, settings.XQUEUE_DELIVERY_BACKOFF_MAX)
 
 
+def callback_hosts() -> list[str]:
+    """Hosts results may be posted to: XQUEUE_CALLBACK_ALLOWED_HOSTS, else the host of LMS_ROOT_URL."""
+    configured = [host for host in settings.XQUEUE_CALLBACK_ALLOWED_HOSTS if host]
+    return configured or [host for host in [outgoing_urls.host_of(settings.LMS_ROOT_URL)] if host]
+
+
 def _post_to_lms(*, url: str, header: str, reply: str) -> str:
-    """POST the result the way the legacy XQueue did; returns "" on success or the error."""
+    """POST the result the way the legacy XQueue did, only to an allowed LMS host and never following a
+    redirect (so the Basic credentials go nowhere else); returns "" on success or the error."""
     auth = tuple(settings.XQUEUE_LMS_BASIC_AUTH[:2]) if len(settings.XQUEUE_LMS_BASIC_AUTH) >= 2 else None
     try:
-        response = requests.post(
-            url, data={"xqueue_header": header, "xqueue_body": reply}, timeout=settings.XQUEUE_LMS_TIMEOUT, auth=auth
+        response = outgoing_urls.request(
+            "POST",
+            url,
+            allowed_hosts=callback_hosts(),
+            data={"xqueue_header": header, "xqueue_body": reply},
+            timeout=settings.XQUEUE_LMS_TIMEOUT,
+            auth=auth,
         )
+    except outgoing_urls.OutgoingUrlRefused as exc:
+        return f"Callback refused: {exc}"[:1000]
     except (requests.RequestException, ValueError) as exc:
         return f"{type(exc).__name__}: {exc}"[:1000]
     if response.status_code != 200:

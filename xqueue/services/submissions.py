@@ -10,9 +10,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from exams_service.security.outgoing_urls import OutgoingUrlRefused, check_url
 from xqueue import selectors
 from xqueue.exceptions import FileTooLarge, InvalidSubmitFormat, QueueNotFound
 from xqueue.models import Submission, SubmissionFile, SubmissionState, callback_digest
+from xqueue.services.delivery import callback_hosts
 
 REQUIRED_HEADER_FIELDS = ("lms_callback_url", "lms_key", "queue_name")
 
@@ -31,6 +33,10 @@ def parse_lms_header(header: str | None) -> dict:
         raise InvalidSubmitFormat()
     if not isinstance(parsed["lms_callback_url"], str) or not parsed["lms_callback_url"]:
         raise InvalidSubmitFormat()
+    try:
+        check_url(parsed["lms_callback_url"], allowed_hosts=callback_hosts())
+    except OutgoingUrlRefused as exc:
+        raise InvalidSubmitFormat() from exc
     if "\x00" in json.dumps(parsed, ensure_ascii=False):
         raise InvalidSubmitFormat()  # NUL cannot be stored in PostgreSQL text
     return parsed

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from exams import exam_types
-from exams.keys import is_valid_usage_key
+from exams.keys import is_valid_usage_key, usage_key_in_course
 from exams.models import Exam, ProctoringProvider
 
 
@@ -39,6 +39,9 @@ class ExamRegistrationItemSerializer(serializers.Serializer):
     def validate_content_id(self, value):
         if not is_valid_usage_key(value):
             raise serializers.ValidationError("Must be a valid usage key.")
+        course_id = self.context.get("course_id")
+        if course_id is not None and not usage_key_in_course(value, course_id):
+            raise serializers.ValidationError(f"Must be a usage key of the course {course_id}.")
         return value
 
 

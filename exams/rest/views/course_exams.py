@@ -19,7 +19,7 @@ class CourseExamsView(ExamsAPIView):
 
     @extend_schema(request=ExamRegistrationSerializer, responses={200: OpenApiResponse(description="`{}`")})
     def patch(self, request, course_id):
-        serializer = ExamRegistrationSerializer(data=require_list(request.data))
+        serializer = ExamRegistrationSerializer(data=require_list(request.data), context={"course_id": course_id})
         if not serializer.is_valid():
             raise invalid_list_data(serializer)
         sync_course_exams(course_id=course_id, exams=serializer.validated_data)

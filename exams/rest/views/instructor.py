@@ -1,12 +1,12 @@
 """Course staff views: the attempts of an exam and extra-time allowances."""
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from exams import exceptions, selectors
 from exams.auth.permissions import IsCourseStaff
 from exams.models import Exam
+from exams.rest.pagination import BoundedLimitOffsetPagination
 from exams.rest.serializers.allowances import AllowanceRequestItemSerializer, AllowanceSerializer
 from exams.rest.serializers.attempts import InstructorAttemptSerializer
 from exams.rest.views.base import ExamsAPIView, invalid_list_data, require_list
@@ -15,7 +15,7 @@ from exams.services.allowances import delete_allowance, upsert_allowances
 
 class InstructorAttemptsListView(ExamsAPIView):
     permission_classes = [IsCourseStaff]
-    pagination_class = LimitOffsetPagination
+    pagination_class = BoundedLimitOffsetPagination
 
     @extend_schema(
         parameters=[OpenApiParameter("exam_id", int, required=True)],
