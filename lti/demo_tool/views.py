@@ -66,6 +66,7 @@ def begin(request):
     exam, attempt = _attempt(learner)
     if exam is None:
         return _demo_error(request, "The demo exam is missing: run `manage.py load_demo_data` (make run does).")
+    request.session.flush()  # a new launch, as from the LMS: not the session of an assessment that has ended
     login(request, learner, backend=LMS_SESSION_BACKEND)
     if attempt is None:
         try:

@@ -5,6 +5,7 @@ page makes with the learner's cookies (Fetch Metadata, then Origin/Referer). Hea
 import pytest
 from django.test import Client
 
+from exams.api import LMS_SESSION_BACKEND
 from exams.models import ExamAttempt
 from tests.acs.conftest import move_to
 
@@ -70,7 +71,7 @@ CROSS_SITE = {
 def session_client(user) -> Client:
     """A browser carrying only the learner's platform session cookie (what a cross-site request carries)."""
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend=LMS_SESSION_BACKEND)
     return client
 
 

@@ -67,6 +67,7 @@ def _start_proctoring(browser, home, page):
 
 def test_demo_blocked_by_another_attempt_says_so_in_html_and_reset_starts_over(platform, settings, tmp_path):
     settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "lti.demo_tool"]
+    settings.DEV_TOOLS_ENABLED = True
     settings.ROOT_URLCONF = "lti.demo_tool.local_urls"
     settings.LTI_DEMO_TOOL_KEY_PATH = tmp_path / "demo_tool.pem"
     settings.LTI_EXAM_RETURN_URL = f"{platform.url}/lti/demo_tool/"
