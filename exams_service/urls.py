@@ -20,6 +20,8 @@ urlpatterns = [
 
 # Unknown URLs answer JSON `{"detail": "Not found."}` instead of Django's HTML page.
 handler404 = "exams.rest.errors.not_found"
+# Refusals Django makes before a view runs (oversized, malformed bodies) answer JSON, not an HTML page.
+handler400 = "exams.rest.errors.bad_request"
 
 # --- lti: LTI 1.3 proctoring platform (docs/lti.md) ---
 urlpatterns.append(path("lti/", include("lti.urls")))

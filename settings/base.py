@@ -119,11 +119,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["exams.auth.authentication.JwtAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (the MFE, Studio and the dashboard send nothing else), read by exams_service.security.inputs.
+    "DEFAULT_PARSER_CLASSES": ["exams_service.security.rest.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "exams.rest.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
@@ -366,7 +363,7 @@ MONITORING_INPROCESS_SWEEPER = env_bool("MONITORING_INPROCESS_SWEEPER", not CHAN
 MONITORING_MAX_FRAME_BYTES = env_int("MONITORING_MAX_FRAME_BYTES", 16384)
 MONITORING_RATE_PER_SECOND = env_float("MONITORING_RATE_PER_SECOND", 5.0)
 MONITORING_RATE_BURST = env_int("MONITORING_RATE_BURST", 20)
-MONITORING_RATE_MAX_DROPS = env_int("MONITORING_RATE_MAX_DROPS", 20)  # then close 1008
+MONITORING_RATE_MAX_DROPS = env_int("MONITORING_RATE_MAX_DROPS", 20)  # then close 4008
 MONITORING_REPLAY_LIMIT = env_int("MONITORING_REPLAY_LIMIT", 500)  # larger gaps → `gap` + snapshot
 MONITORING_SNAPSHOT_ANOMALIES = env_int("MONITORING_SNAPSHOT_ANOMALIES", 5)
 MONITORING_REORDER_WAIT_MS = env_int("MONITORING_REORDER_WAIT_MS", 250)  # a hole open this long → fill from the log

@@ -1,0 +1,1 @@
+"""Cross-cutting security checks: one place per kind of check."""
