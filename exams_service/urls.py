@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from exams.rest.views.platform import CsrfTokenView, HealthView
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("csrf/api/v1/token", CsrfTokenView.as_view(), name="csrf-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api-docs/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs-redoc"),
     path("api/v1/", include("exams.rest.urls")),
     path("legacy_router/", include("legacy_router.urls")),
     path("xqueue/", include("xqueue.urls")),

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / ReDoc assets served by the project itself
     "simple_history",
     "exams",
     "xqueue",
@@ -130,12 +131,20 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: no CDN, works offline
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "Exams service API",
     "DESCRIPTION": "Drop-in compatible with the public REST contract of edx-exams.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "AUTHENTICATION_WHITELIST": ["exams.auth.authentication.JwtAuthentication"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "exams_service.schema.declare_error_responses",  # 4xx/503 `{"detail"}` on every operation
+    ],
 }
 
 # --- Exam access tokens (RS512 JWTs checked by the LMS, contract §3.4(6)) ------------------------
