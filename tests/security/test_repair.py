@@ -3,6 +3,7 @@ page; `repair_unreadable_text` makes them readable again."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from exams.services.attempts import create_attempt
 from monitoring.models import SessionEvent
@@ -14,6 +15,8 @@ pytestmark = pytest.mark.django_db
 def test_stored_surrogate_anomaly_is_repaired_and_the_proctor_views_answer_again(
     clients, learner, course_staff, timed_exam, capsys
 ):
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite stores such a value (PostgreSQL/MariaDB refuse it at insert)")
     session = ensure_session(attempt=create_attempt(user=learner, exam_id=timed_exam.pk, start_clock=True))
     anomaly = {"kind": "gaze", "severity": 0.5, "client_seq": 1, "evidence": "bad \ud800 and \x00 nul"}
     record_anomaly(session_id=session.pk, exam_id=timed_exam.pk, anomaly=anomaly)  # as the old consumer did
