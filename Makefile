@@ -9,13 +9,14 @@ PORT ?= 8000
 export EXAMS_SERVICE_URL ?= http://$(HOST):$(PORT)
 PIP_COMPILE := $(VENV)/bin/pip-compile -q --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 
-.PHONY: help install requirements requirements-compile upgrade run migrate test faults quality schema clean
+.PHONY: help install requirements requirements-compile upgrade run migrate test faults quality schema fuzz clean
 
 help:
 	@echo "make run      start the service with demo data on SQLite (http://$(HOST):$(PORT))"
 	@echo "make test     install what the tests need and run the whole suite"
 	@echo "make faults   the fault suite (PostgreSQL, real Redis and Celery processes)"
 	@echo "make quality  ruff lint"
+	@echo "make fuzz     schemathesis against a live server as learner, course staff and admin (docs/fuzzing.md)"
 	@echo "make upgrade  recompile requirements/*.txt with the newest allowed versions"
 	@echo "make tutor-test  render the Tutor plugin (deploy/tutor) and check its compose files and k8s manifests"
 
@@ -57,6 +58,10 @@ quality: $(STAMP)
 
 schema: $(STAMP)
 	DJANGO_SETTINGS_MODULE=settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# FUZZ_EXAMPLES / FUZZ_MAX_TIME / FUZZ_SEED / FUZZ_PORT tune it; TEST_DATABASE=postgresql runs on PostgreSQL.
+fuzz: $(STAMP)
+	PY=$(PY) scripts/fuzz.sh
 
 clean:
 	rm -rf $(VENV) exams.sqlite3 .pytest_cache

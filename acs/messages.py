@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.dateparse import parse_datetime
 
 from acs.errors import AcsError
+from exams_service.security.inputs import InputError, clean_text_problem, read_int, read_json, read_str
 from lti.api import ACS_ACTIONS
 
 TERMINATE, FLAG, PAUSE, RESUME, UPDATE = "terminate", "flag", "pause", "resume", "update"
@@ -38,14 +39,17 @@ def _bad(field: str, problem: str) -> AcsError:
     return AcsError(f"{field}: {problem}", 400)
 
 
-def _string(field: str, value, required: bool = True) -> str:
+def _string(field: str, value, required: bool = True, max_length: int = 4096) -> str:
     if value is None or value == "":
         if required:
             raise _bad(field, "this field is required.")
         return ""
     if not isinstance(value, str):
         raise _bad(field, "must be a string.")
-    return value
+    try:
+        return read_str(value, name=field, max_length=max_length)
+    except InputError as error:
+        raise _bad(field, error.detail.removeprefix(f"{field} ")) from error
 
 
 def _object(body: dict, field: str) -> dict:
@@ -58,15 +62,11 @@ def _object(body: dict, field: str) -> dict:
 
 
 def _integer(field: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise _bad(field, "must be an integer.")
-    if isinstance(value, str):
-        if not value.strip().lstrip("-").isdigit():
-            raise _bad(field, "must be an integer.")
-        return int(value)
-    if isinstance(value, float) and not value.is_integer():
-        raise _bad(field, "must be an integer.")
-    return int(value)
+    """An integer as a number or an ASCII-digit string (bounded: no 5,000-digit or Unicode-digit strings)."""
+    try:
+        return read_int(value, name=field, minimum=-MAX_INT, maximum=MAX_INT, accept_float=True)
+    except InputError as error:
+        raise _bad(field, "must be an integer.") from error
 
 
 def _incident_time(value) -> datetime:
@@ -112,6 +112,8 @@ def _reason_code(value, required: bool) -> str:
             raise _bad("reason_code", "must be a string or a number.")
         value = int(value) if value.is_integer() else value
     code = str(value).strip()
+    if clean_text_problem(code):
+        raise _bad("reason_code", f"{clean_text_problem(code)}.")
     if len(code) > 64:
         raise _bad("reason_code", "at most 64 characters.")
     return code
@@ -137,33 +139,12 @@ def fingerprint_of(body: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def _check_structure(body) -> None:
-    """Depth at most MAX_DEPTH; no NUL in any string (PostgreSQL's jsonb and text refuse it)."""
-    depth, level = 0, [body]
-    while level:
-        depth += 1
-        if depth > MAX_DEPTH:
-            raise AcsError(f"The request body JSON is nested more than {MAX_DEPTH} levels deep.", 400)
-        if any(isinstance(item, str) and "\x00" in item for item in level):
-            raise AcsError("The request body must not contain NUL characters.", 400)
-        children = []
-        for item in level:
-            if isinstance(item, dict):
-                children.extend(item.keys())
-                children.extend(item.values())
-            elif isinstance(item, list):
-                children.extend(item)
-        level = children
-
-
 def parse_json(raw: bytes):
-    """The JSON value of a request body; 400 for invalid, too deeply nested or NUL-carrying JSON."""
+    """The JSON value of a request body; 400 for invalid, too deeply nested, NUL- or surrogate-carrying JSON."""
     try:
-        body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise AcsError("The request body is not valid JSON (or is nested too deeply).", 400) from exc
-    _check_structure(body)
-    return body
+        return read_json(raw or b"null", name="The request body JSON", max_depth=MAX_DEPTH)
+    except InputError as error:
+        raise AcsError(error.detail, 400) from error
 
 
 def parse_control_request(body) -> ControlRequest:

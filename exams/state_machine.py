@@ -105,6 +105,16 @@ class TransitionNotAllowed(Exception):
     """No row of the table matches (status, action, actor, exam kind)."""
 
 
+def target_status(action: Action, actor: Actor) -> str | None:
+    """The one status `action` by `actor` leads to, or None when it depends on the current status."""
+    targets = {
+        rule.to_status
+        for (_, row_action, row_actor), rule in TRANSITIONS.items()
+        if (row_action, row_actor) == (action, actor)
+    }
+    return targets.pop() if len(targets) == 1 else None
+
+
 def exam_kind(exam_type: str) -> str:
     return TIMED if exam_type == "timed" else PROCTORED
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from exams.rest.views.platform import CsrfTokenView, HealthView
 from exams_service import pages
@@ -15,6 +15,7 @@ urlpatterns = [
     path("csrf/api/v1/token", CsrfTokenView.as_view(), name="csrf-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api-docs/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs-redoc"),
     path("api/v1/", include("exams.rest.urls")),
     path("legacy_router/", include("legacy_router.urls")),
     path("xqueue/", include("xqueue.urls")),
@@ -23,6 +24,8 @@ urlpatterns = [
 
 # Unknown URLs answer JSON `{"detail": "Not found."}` instead of Django's HTML page.
 handler404 = "exams.rest.errors.not_found"
+# Refusals Django makes before a view runs (oversized, malformed bodies) answer JSON, not an HTML page.
+handler400 = "exams.rest.errors.bad_request"
 
 # --- lti: LTI 1.3 proctoring platform (docs/lti.md) ---
 urlpatterns.append(path("lti/", include("lti.urls")))

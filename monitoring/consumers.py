@@ -22,8 +22,10 @@ from django.db import DatabaseError, connections
 
 from exams.api import User, exceptions, is_course_staff
 from exams_service.db_retry import retry_database_errors
+from exams_service.security.inputs import InputError, read_int
 from monitoring import fanout, presence, receipts, role_recheck, selectors, services, tickets
 from monitoring.db_errors import report_database_error
+from monitoring.messages import DASHBOARD_MESSAGES, LEARNER_MESSAGES, MessageError, parse_message
 from monitoring.models import OFFLINE, ONLINE
 from monitoring.tickets import FORBIDDEN, SESSION_ENDED, TicketError
 
@@ -52,7 +54,8 @@ def _db_executor(size: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=size, thread_name_prefix="monitoring-db")
 
 
-POLICY_VIOLATION, TOO_BIG, UNSUPPORTED = 1008, 1009, 1003
+# Application codes: daphne refuses 1003/1008/1009 from an application (only 1000 and 3000-4999 may be sent).
+POLICY_VIOLATION, TOO_BIG, UNSUPPORTED = 4008, 4009, 4003
 
 
 class TokenBucket:
@@ -86,6 +89,8 @@ def origin_allowed(scope) -> bool:
 
 class TicketConsumer(AsyncWebsocketConsumer):
     ticket_kind = ""
+    message_shapes: dict = {}
+    closing = False
 
     async def dispatch(self, message):
         """Channels' dispatch minus its per-message hop to the thread-sensitive thread (close_old_connections):
@@ -119,11 +124,19 @@ class TicketConsumer(AsyncWebsocketConsumer):
         await self.send_message("error", {"code": code, "detail": detail})
         await self.close(code=code, reason=detail[:120])
 
+    async def close(self, code=None, reason=None):
+        """Once: frames already in flight after a close must not make the server see a second one."""
+        if not self.closing:
+            self.closing = True
+            await super().close(code=code, reason=reason)
+
     async def send_message(self, type_: str, data: dict, **extra) -> None:
+        if self.closing:
+            return
         await self.send(text_data=json.dumps({"v": 1, "type": type_, **extra, "data": data}, separators=(",", ":")))
 
     async def receive(self, text_data=None, bytes_data=None):
-        if not self.authorized:
+        if not self.authorized or self.closing:
             return
         if text_data is None:
             return await self.close(code=UNSUPPORTED, reason="Text frames only.")
@@ -135,19 +148,17 @@ class TicketConsumer(AsyncWebsocketConsumer):
                 return await self.close(code=POLICY_VIOLATION, reason="Too many messages.")
             return await self.send_message("error", {"code": "rate_limited", "detail": "Slow down: message dropped."})
         try:
-            message = json.loads(text_data)
-            handler = getattr(self, f"on_{message['type']}", None) if isinstance(message, dict) else None
-        except (ValueError, KeyError, TypeError):
-            handler = None
-        if handler is None:
-            return await self.send_message("error", {"code": "bad_message", "detail": "Unknown or malformed message."})
-        await handler(message.get("data") or {})
+            type_, data = parse_message(text_data, self.message_shapes)
+        except MessageError as error:
+            return await self.send_message("error", {"code": "bad_message", "detail": str(error)})
+        await getattr(self, f"on_{type_}")(data)
 
 
 class LearnerSessionConsumer(TicketConsumer):
     """`/ws/v1/proctoring/sessions/<session_id>/`: hello, heartbeats, anomalies in; welcome, acks, commands out."""
 
     ticket_kind = tickets.SESSION
+    message_shapes = LEARNER_MESSAGES
 
     def target(self) -> str:
         return str(self.scope["url_route"]["kwargs"]["session_id"])
@@ -235,6 +246,7 @@ class ExamDashboardConsumer(TicketConsumer):
     """`/ws/v1/proctoring/monitor/exams/<exam_id>/`: snapshot (or replay after `?after=`), then live events."""
 
     ticket_kind = tickets.EXAM
+    message_shapes = DASHBOARD_MESSAGES
 
     def target(self) -> str:
         return str(self.scope["url_route"]["kwargs"]["exam_id"])
@@ -251,11 +263,11 @@ class ExamDashboardConsumer(TicketConsumer):
 
     async def start(self) -> None:
         await self.channel_layer.group_add(fanout.exam_group(self.exam_id), self.channel_name)
-        after = self.query.get("after", "")
-        if after.isdigit():
-            await self.on_resume({"after": int(after)})
-        else:
-            await self.on_sync({})
+        try:
+            after = read_int(self.query.get("after"), name="after")
+        except InputError:  # absent or not a sequence number: start from a snapshot
+            return await self.on_sync({})
+        await self.on_resume({"after": after})
 
     async def disconnect(self, code):
         if getattr(self, "authorized", False):

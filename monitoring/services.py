@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from exams.api import Action, Actor, Exam, ExamAttempt, User, apply_action, exceptions, set_clock_paused, statuses
 from exams_service.db_retry import retry_database_errors
+from exams_service.security.inputs import read_str
 from monitoring import commands, fanout, selectors
 from monitoring.models import (
     ANOMALY,
@@ -179,6 +180,8 @@ def validate_anomaly(data) -> dict:
     evidence = data.get("evidence")
     if evidence is not None and (not isinstance(evidence, str) or len(evidence) > 512):
         raise ValueError("evidence must be a string of at most 512 characters")
+    if evidence is not None:
+        read_str(evidence, name="evidence", max_length=512)  # InputError (a ValueError) for NUL / lone surrogates
     return {"kind": kind, "severity": float(severity), "client_seq": client_seq, "evidence": evidence}
 
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from exams.api import ExamsAPIView, JwtAuthentication, is_course_staff
 from exams_service.pages import error_page
+from exams_service.security.inputs import InputError, read_int
 from monitoring import board, commands, selectors, services, tickets
 from monitoring.models import ProctoringSession
 from monitoring.serializers import (
@@ -25,9 +26,11 @@ def _int_param(request, name: str, default: int, maximum: int | None = None) -> 
     raw = request.query_params.get(name, "")
     if raw == "":
         return default
-    if not raw.isdigit():
-        raise ValidationError({"detail": f"{name} must be a non-negative integer."})
-    return min(int(raw), maximum) if maximum is not None else int(raw)
+    try:
+        value = read_int(raw, name=name)
+    except InputError as error:
+        raise ValidationError({"detail": f"{name} must be a non-negative integer."}) from error
+    return min(value, maximum) if maximum is not None else value
 
 
 def _require_exam_staff(user, exam_id: int) -> None:

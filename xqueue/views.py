@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from exams_service.security import login_throttle
 from exams_service.security.client_address import client_address
+from exams_service.security.inputs import InputError, read_str
 from xqueue import auth, selectors, services
 from xqueue.constants import LOGIN_REQUIRED, SESSION_ROLES_KEY
 from xqueue.exceptions import XQueueError
@@ -66,7 +67,11 @@ def login_view(request):
         else:
             get_token(request)
         return response
-    username, password = request.POST.get("username"), request.POST.get("password")
+    try:
+        username = read_str(request.POST.get("username"), name="username", max_length=150)
+        password = read_str(request.POST.get("password"), name="password", max_length=4096)
+    except InputError:
+        return reply(1, "Incorrect login credentials")
     if not username or not password:
         return reply(1, "Insufficient login info")
     refused = login_throttle.refusal(request, username)

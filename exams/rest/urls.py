@@ -14,13 +14,15 @@ INTERNAL_COURSE_KEY_PATTERN = r"([^/+]+(/|\+)[^/+]+(/|\+)[^/?]+)"
 EXTERNAL_COURSE_KEY_PATTERN = r"([A-Za-z0-9-_:]+)"
 COURSE_ID_PATTERN = rf"(?P<course_id>({INTERNAL_COURSE_KEY_PATTERN}|{EXTERNAL_COURSE_KEY_PATTERN}))"
 USAGE_KEY_PATTERN = r"(?P<content_id>(?:i4x://?[^/]+/[^/]+/[^/]+/[^@]+(?:@[^/]+)?)|(?:[^/]+))"
-EXAM_ID_PATTERN = r"(?P<exam_id>\d+)"
+EXAM_ID_PATTERN = r"(?P<exam_id>[0-9]{1,18})"
 COURSE = rf"course_id/{COURSE_ID_PATTERN}"
 
 urlpatterns = [
     re_path(rf"^exams/{COURSE}/allowances/?$", AllowancesView.as_view(), name="course-allowances"),
     re_path(
-        rf"^exams/{COURSE}/allowances/(?P<allowance_id>\d+)/?$", AllowanceDetailView.as_view(), name="course-allowance"
+        rf"^exams/{COURSE}/allowances/(?P<allowance_id>[0-9]{{1,18}})/?$",
+        AllowanceDetailView.as_view(),
+        name="course-allowance",
     ),
     re_path(rf"^exams/{COURSE}/?$", CourseExamsView.as_view(), name="exams-course_exams"),
     re_path(rf"^configs/{COURSE}/?$", CourseExamConfigurationView.as_view(), name="course-exam-config"),
@@ -29,7 +31,7 @@ urlpatterns = [
     re_path(rf"^access_tokens/exam_id/{EXAM_ID_PATTERN}/?$", ExamAccessTokenView.as_view(), name="exam-access-tokens"),
     re_path(r"^exams/attempt/?$", ExamAttemptCreateView.as_view(), name="exams-attempt"),
     re_path(r"^exams/attempt/latest/?$", LatestAttemptView.as_view(), name="exams-attempt-latest"),
-    re_path(r"^exams/attempt/(?P<attempt_id>\d+)/?$", ExamAttemptView.as_view(), name="exams-attempt-detail"),
+    re_path(r"^exams/attempt/(?P<attempt_id>[0-9]{1,18})/?$", ExamAttemptView.as_view(), name="exams-attempt-detail"),
     re_path(
         rf"^instructor_view/{COURSE}/attempts/?$", InstructorAttemptsListView.as_view(), name="instructor-attempts-list"
     ),

@@ -17,6 +17,7 @@ from exams.state_machine import (
     Actor,
     TransitionNotAllowed,
     next_status,
+    target_status,
 )
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,20 @@ def _lock_user(user_id: int) -> None:
 
 def _ids(attempt: ExamAttempt) -> str:
     return f"exam_id={attempt.exam_id} and user_id={attempt.user_id}"
+
+
+def _illegal_transition(attempt: ExamAttempt, action: Action, actor: Actor) -> exceptions.IllegalStatusTransition:
+    """The reference's words for completed → incomplete (contract §state machine); ours for other refusals."""
+    target = target_status(action, actor)
+    if attempt.status in s.COMPLETED and target in s.INCOMPLETE:
+        return exceptions.IllegalStatusTransition(
+            f'A status transition from "{attempt.status}" to "{target}" was attempted on exam_id={attempt.exam_id} '
+            f"for user_id={attempt.user_id}. This is not allowed! (course_id={attempt.exam.course_id})"
+        )
+    return exceptions.IllegalStatusTransition(
+        f'Action "{action}" is not allowed on an attempt in status "{attempt.status}" '
+        f"({_ids(attempt)}, course_id={attempt.exam.course_id})."
+    )
 
 
 def _check_can_start(attempt: ExamAttempt) -> None:
@@ -179,10 +194,7 @@ def _transition(attempt_id: int, resolve, requesting_user: User | None, note: st
             if starts_running and to_status == s.STARTED:
                 _check_can_start(attempt)
         except TransitionNotAllowed:
-            error = exceptions.IllegalStatusTransition(
-                f'Action "{action}" is not allowed on an attempt in status "{attempt.status}" '
-                f"({_ids(attempt)}, course_id={attempt.exam.course_id})."
-            )
+            error = _illegal_transition(attempt, action, actor)
         except exceptions.ExamsError as exc:
             error = exc
         else:

@@ -59,3 +59,11 @@ def test_every_api_route_is_documented():
         assert expected in paths
     assert set(paths["/api/v1/exams/course_id/{course_id}/"]) >= {"get", "patch"}
     assert paths["/api/v1/providers/"]["get"]["security"] == [{"LmsJwt": []}, {}]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api-docs/", "/api-docs/redoc/"])
+def test_api_docs_load_their_assets_from_the_project_not_a_cdn(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"cdn.jsdelivr" not in response.content and b"/static/drf_spectacular_sidecar/" in response.content

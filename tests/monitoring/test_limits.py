@@ -26,20 +26,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 REDIS_URL = os.environ.get("MONITORING_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
-def test_oversized_frame_closes_with_1009(clients, learner, session, settings):
+def test_oversized_frame_closes_with_4009(clients, learner, session, settings):
     settings.MONITORING_MAX_FRAME_BYTES = 1000
     ticket = learner_ticket(clients, learner, session.pk)
 
     async def scenario():
         communicator, _ = await connect_learner(session.pk, ticket)
         await send(communicator, "anomaly", kind="x", severity=0.1, client_seq=1, evidence="e" * 990)
-        assert await closed_with(communicator) == 1009
+        assert await closed_with(communicator) == 4009
 
     run(scenario)
     assert not session.events.filter(type="anomaly").exists()
 
 
-def test_message_rate_drops_then_closes_with_1008(clients, learner, session, settings):
+def test_message_rate_drops_then_closes_with_4008(clients, learner, session, settings):
     settings.MONITORING_RATE_PER_SECOND = 0.001  # no refill during the test
     settings.MONITORING_RATE_BURST = 4
     settings.MONITORING_RATE_MAX_DROPS = 2
@@ -55,7 +55,7 @@ def test_message_rate_drops_then_closes_with_1008(clients, learner, session, set
             dropped = await receive(communicator)
             assert dropped["type"] == "error" and dropped["data"]["code"] == "rate_limited"
         await send(communicator, "heartbeat", ts=1)
-        assert await closed_with(communicator) == 1008
+        assert await closed_with(communicator) == 4008
 
     run(scenario)
 

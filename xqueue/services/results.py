@@ -1,9 +1,8 @@
 """Grader results: the current key wins once; repeats are idempotent; stale keys are refused."""
 
-import json
-
 from django.utils import timezone
 
+from exams_service.security.inputs import InputError, read_int, read_json, read_str
 from xqueue.exceptions import (
     IncorrectKey,
     IncorrectReplyFormat,
@@ -14,25 +13,28 @@ from xqueue.exceptions import (
 from xqueue.models import Submission, SubmissionState
 from xqueue.services.delivery import due_now
 from xqueue.services.dispatch import schedule_delivery
+from xqueue.services.submissions import MAX_ENVELOPE_DEPTH
 
 
 def parse_grader_header(header: str | None) -> tuple[int, str]:
     """(submission_id, submission_key) from the header a grader echoes back, or IncorrectReplyFormat."""
     try:
-        parsed = json.loads(header or "")
-        submission_id = int(parsed["submission_id"])
-        key = parsed["submission_key"]
-    except (TypeError, ValueError, KeyError, OverflowError) as exc:
+        parsed = read_json(header, name="xqueue_header", max_depth=MAX_ENVELOPE_DEPTH)
+        if not isinstance(parsed, dict):
+            raise IncorrectReplyFormat()
+        submission_id = read_int(parsed.get("submission_id"), name="submission_id", minimum=1, accept_float=True)
+        key = read_str(parsed.get("submission_key"), name="submission_key", max_length=128)
+    except InputError as exc:
         raise IncorrectReplyFormat() from exc
-    if not isinstance(key, str) or isinstance(parsed["submission_id"], bool) or not 0 < submission_id < 2**63:
+    if not isinstance(parsed.get("submission_key"), str):
         raise IncorrectReplyFormat()
     return submission_id, key
 
 
 def _validate_reply(body: str | None) -> str:
     try:
-        parsed = json.loads(body or "")
-    except (TypeError, ValueError) as exc:
+        parsed = read_json(body, name="xqueue_body", max_depth=MAX_ENVELOPE_DEPTH)
+    except InputError as exc:
         raise IncorrectReplyFormat() from exc
     if not isinstance(parsed, dict):
         raise IncorrectReplyFormat()

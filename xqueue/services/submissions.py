@@ -1,6 +1,5 @@
 """Accepting LMS submissions: validation, superseding, file storage."""
 
-import json
 import uuid
 from collections.abc import Iterable
 
@@ -10,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from exams_service.security.inputs import InputError, clean_text_problem, read_json
 from exams_service.security.outgoing_urls import OutgoingUrlRefused, check_url
 from xqueue import selectors
 from xqueue.exceptions import FileTooLarge, InvalidSubmitFormat, QueueNotFound
@@ -17,6 +17,7 @@ from xqueue.models import Submission, SubmissionFile, SubmissionState, callback_
 from xqueue.services.delivery import callback_hosts
 
 REQUIRED_HEADER_FIELDS = ("lms_callback_url", "lms_key", "queue_name")
+MAX_ENVELOPE_DEPTH = 32
 
 
 def file_storage():
@@ -26,8 +27,8 @@ def file_storage():
 def parse_lms_header(header: str | None) -> dict:
     """The LMS header as a dict, or InvalidSubmitFormat."""
     try:
-        parsed = json.loads(header or "")
-    except (TypeError, ValueError) as exc:
+        parsed = read_json(header, name="xqueue_header", max_depth=MAX_ENVELOPE_DEPTH)
+    except InputError as exc:  # also NUL / lone surrogates: PostgreSQL text and the renderers refuse them
         raise InvalidSubmitFormat() from exc
     if not isinstance(parsed, dict) or any(field not in parsed for field in REQUIRED_HEADER_FIELDS):
         raise InvalidSubmitFormat()
@@ -37,9 +38,16 @@ def parse_lms_header(header: str | None) -> dict:
         check_url(parsed["lms_callback_url"], allowed_hosts=callback_hosts())
     except OutgoingUrlRefused as exc:
         raise InvalidSubmitFormat() from exc
-    if "\x00" in json.dumps(parsed, ensure_ascii=False):
-        raise InvalidSubmitFormat()  # NUL cannot be stored in PostgreSQL text
     return parsed
+
+
+def _check_lms_body(body: str) -> None:
+    """The body is stored verbatim and handed to graders; when it is JSON it must be readable JSON."""
+    try:
+        read_json(body, name="xqueue_body", max_depth=MAX_ENVELOPE_DEPTH)
+    except InputError as exc:
+        if "not valid JSON" not in exc.detail:
+            raise InvalidSubmitFormat() from exc
 
 
 def _store_files(*, queue_name: str, files: Iterable[tuple[str, UploadedFile]]) -> list[SubmissionFile]:
@@ -62,9 +70,10 @@ def submit(
     *, header: str | None, body: str | None, files: Iterable[tuple[str, UploadedFile]] = (), requester: str = ""
 ) -> int:
     """Queue an LMS submission; supersede the learner's pending one; return the queue length after it."""
-    if body is None or "\x00" in body:
+    if body is None or clean_text_problem(body):
         raise InvalidSubmitFormat()
     parsed = parse_lms_header(header)
+    _check_lms_body(body)
     queue_name = str(parsed["queue_name"])
     queue = selectors.queue_by_name(queue_name)
     if queue is None:

@@ -15,6 +15,8 @@ from exams.rest.serializers.attempts import (
 )
 from exams.rest.views.base import ExamsAPIView
 from exams.services.attempts import act_on_attempt, create_attempt, expire_if_time_up, reset_attempt
+from exams_service.security.inputs import MAX_INT, InputError, read_int
+from exams_service.security.rest import BoundedJSONParser, CheckedFormParser, CheckedMultiPartParser
 
 
 def parse_start_clock(value) -> bool:
@@ -29,11 +31,10 @@ def parse_start_clock(value) -> bool:
 
 
 def parse_exam_id(value) -> int | None:
-    if isinstance(value, bool):
-        return None
+    """An exam id as the MFE sends it (a number or a digit string); None when it cannot be one."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return read_int(value, name="exam_id", minimum=-MAX_INT, accept_float=True)
+    except InputError:
         return None
 
 
@@ -46,6 +47,8 @@ def _attempt_or_400(attempt_id: int) -> ExamAttempt:
 
 
 class ExamAttemptCreateView(ExamsAPIView):
+    parser_classes = [BoundedJSONParser, CheckedFormParser, CheckedMultiPartParser]  # the contract: "JSON or form"
+
     @extend_schema(request=CreateAttemptRequestSerializer, responses=AttemptIdSerializer)
     def post(self, request):
         data = request.data if hasattr(request.data, "get") else {}

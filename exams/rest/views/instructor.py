@@ -11,6 +11,7 @@ from exams.rest.serializers.allowances import AllowanceRequestItemSerializer, Al
 from exams.rest.serializers.attempts import InstructorAttemptSerializer
 from exams.rest.views.base import ExamsAPIView, invalid_list_data, require_list
 from exams.services.allowances import delete_allowance, upsert_allowances
+from exams_service.security.inputs import InputError, read_int
 
 
 class InstructorAttemptsListView(ExamsAPIView):
@@ -22,13 +23,14 @@ class InstructorAttemptsListView(ExamsAPIView):
         responses=InstructorAttemptSerializer(many=True),
     )
     def get(self, request, course_id):
-        raw_exam_id = request.query_params.get("exam_id", "")
-        if not raw_exam_id.isdigit():
-            raise exceptions.ExamsError("exam_id is required and must be an integer.")
-        if not Exam.objects.filter(pk=int(raw_exam_id), course_id=course_id).exists():
+        try:
+            exam_id = read_int(request.query_params.get("exam_id"), name="exam_id", minimum=1)
+        except InputError as error:
+            raise exceptions.ExamsError("exam_id is required and must be an integer.") from error
+        if not Exam.objects.filter(pk=exam_id, course_id=course_id).exists():
             raise exceptions.NotFound("Exam does not exist in course")
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.instructor_attempts(int(raw_exam_id)), request, view=self)
+        page = paginator.paginate_queryset(selectors.instructor_attempts(exam_id), request, view=self)
         return paginator.get_paginated_response(InstructorAttemptSerializer(page, many=True).data)
 
 
