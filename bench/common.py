@@ -40,9 +40,19 @@ def recreate_postgres_database(name: str) -> str:
     return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
-def start_gunicorn(env: dict, port: int, workers: int = 4, app: str = "exams_service.wsgi") -> subprocess.Popen:
+def start_gunicorn(
+    env: dict,
+    port: int,
+    workers: int = 4,
+    app: str = "exams_service.wsgi",
+    *,
+    python: str = PYTHON,
+    cwd: Path = ROOT,
+    health_path: str = "/health/",
+) -> subprocess.Popen:
+    """gunicorn with the flags every benchmark uses (sync workers, keep-alive 30 s, warnings only)."""
     command = [
-        PYTHON,
+        python,
         "-m",
         "gunicorn",
         app,
@@ -55,7 +65,7 @@ def start_gunicorn(env: dict, port: int, workers: int = 4, app: str = "exams_ser
         "--keep-alive",
         "30",
     ]
-    return start_server(command, env, port, name="gunicorn", wait_seconds=90)
+    return start_server(command, env, port, name=f"gunicorn {app}", wait_seconds=90, health_path=health_path, cwd=cwd)
 
 
 def start_server(

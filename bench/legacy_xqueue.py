@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from bench.common import start_server
+from bench.common import start_gunicorn
 
 SETTINGS = """\
 import os
@@ -85,21 +85,7 @@ def environment(source: Path, *, conn_max_age: int) -> dict:
 
 
 def start(source: Path, port: int, *, conn_max_age: int, workers: int = 4):
-    python = source.parent / "venv" / "bin" / "python"
-    command = [
-        str(python),
-        "-m",
-        "gunicorn",
-        "xqueue.wsgi",
-        "-w",
-        str(workers),
-        "-b",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        "--keep-alive",
-        "30",
-    ]
+    """gunicorn with our benchmarks' flags, in the legacy source folder (our `xqueue` package would shadow it)."""
     env = environment(source, conn_max_age=conn_max_age)
-    # its own directory: our `xqueue` package would shadow the legacy one
-    return start_server(command, env, port, name="legacy xqueue", health_path="/xqueue/status/", cwd=source)
+    python = str(source.parent / "venv" / "bin" / "python")
+    return start_gunicorn(env, port, workers, "xqueue.wsgi", python=python, cwd=source, health_path="/xqueue/status/")

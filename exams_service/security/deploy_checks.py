@@ -9,7 +9,7 @@ entry points and `run_asgi` refuse to start on any of them. Each check has one i
 - exams.E004 DEBUG
 - exams.E005 ALLOWED_HOSTS empty or `*`
 - exams.E006 cookies without Secure / HttpOnly
-- exams.E007 several WebSocket workers without a shared store for single-use tickets
+- exams.E007 several WebSocket workers, or a channel layer shared across hosts, without a shared ticket store
 - exams.E008 development tools enabled
 """
 
@@ -139,13 +139,19 @@ def ticket_store_is_shared() -> bool:
     return settings.CACHES["default"]["BACKEND"] not in PROCESS_LOCAL_CACHES
 
 
+def channel_layer_spans_processes() -> bool:
+    """A channel layer other than the in-memory one lets other processes and hosts serve the same exams."""
+    return not settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith("InMemoryChannelLayer")
+
+
 def ticket_store_error(workers: int) -> checks.Error | None:
-    if workers <= 1 or ticket_store_is_shared():
+    if ticket_store_is_shared() or (workers <= 1 and not channel_layer_spans_processes()):
         return None
+    where = f"{workers} WebSocket workers" if workers > 1 else "A channel layer shared across hosts"
     return checks.Error(
-        f"{workers} WebSocket workers but the ticket store (the default cache) is per process: a ticket could "
-        "be used once per process.",
-        hint="Set REDIS_URL (shared cache), or ASGI_WORKERS=1.",
+        f"{where} but the ticket store (the default cache) is per process: a ticket could be used once per "
+        "process or host.",
+        hint="Set REDIS_URL (shared cache), or run one ASGI worker on one host with the in-memory channel layer.",
         id="exams.E007",
     )
 

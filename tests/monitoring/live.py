@@ -39,8 +39,8 @@ def prepare(env: dict, learners: int = 1) -> dict:
 
 
 @contextmanager
-def asgi_server(env: dict, port: int, workers: int = 1):
-    command = [sys.executable, "manage.py", "run_asgi", "--port", str(port), "--workers", str(workers)]
+def serving(command: list[str], env: dict, port: int):
+    """Run a server process (its own process group) until the block ends, once its /health/ answers."""
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     try:
         deadline = time.time() + 60
@@ -50,7 +50,7 @@ def asgi_server(env: dict, port: int, workers: int = 1):
                 break
             except OSError:
                 if server.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"ASGI server on port {port} did not come up") from None
+                    raise RuntimeError(f"{command[:3]} on port {port} did not come up") from None
                 time.sleep(0.3)
         yield server
     finally:
@@ -59,6 +59,18 @@ def asgi_server(env: dict, port: int, workers: int = 1):
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+def asgi_server(env: dict, port: int, workers: int = 1):
+    return serving([sys.executable, "manage.py", "run_asgi", "--port", str(port), "--workers", str(workers)], env, port)
+
+
+def daphne_server(env: dict, port: int):
+    return serving(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "exams_service.asgi:application"],
+        env,
+        port,
+    )
 
 
 def post_json(url: str, token: str) -> dict:

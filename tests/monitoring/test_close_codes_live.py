@@ -6,36 +6,11 @@ codes (4003/4008/4009, 4404 for unknown paths), which both servers pass through 
 
 import asyncio
 import json
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 
 import pytest
 import websockets
 
-from tests.monitoring.live import ROOT, asgi_server, free_port, live_env, post_json, prepare
-
-
-@contextmanager
-def daphne_server(env: dict, port: int):
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "exams_service.asgi:application"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("daphne did not come up") from None
-                time.sleep(0.3)
-        yield server
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+from tests.monitoring.live import asgi_server, daphne_server, free_port, live_env, post_json, prepare
 
 
 async def _close_code(url: str, frame) -> int:

@@ -137,6 +137,14 @@ class TestEachCheck:
         settings.ASGI_WORKERS = 1
         assert "exams.E007" not in deploy_errors()
 
+    def test_a_channel_layer_shared_across_hosts_needs_a_shared_ticket_store(self, safe, settings):
+        """One worker per host, several hosts on one Redis channel layer: a per-process store lets a ticket in
+        once per host."""
+        settings.ASGI_WORKERS = 1
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer"}}
+        assert "exams.E007" in deploy_errors()
+
     def test_dev_tools_enabled(self, safe, settings):
         settings.DEV_TOOLS_ENABLED = True
         assert "exams.E008" in deploy_errors()
