@@ -60,7 +60,7 @@ LEARNER_MESSAGES = {
     "hello": Shape({"client_id": Text(128), "last_server_seq": Integer()}),
     "heartbeat": Shape({"ts": Stamp()}),
     "anomaly": Shape({}),  # its fields are checked by services.validate_anomaly (answered with `bad_anomaly`)
-    "ack": Shape({"seq": Integer()}),
+    "ack": Shape({"seq": Integer(minimum=1, maximum=2**53 - 1)}, required=("seq",)),
 }
 DASHBOARD_MESSAGES = {
     "sync": Shape({}),

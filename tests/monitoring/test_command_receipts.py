@@ -55,8 +55,9 @@ def test_warn_is_sent_delivered_then_acknowledged_by_the_learner_client(clients,
         assert acknowledged["data"] == {"kind": "acknowledged", "command_seq": command_seq, "action": "warn"}
         await send(learner_socket, "ack", seq=command_seq)  # a repeated ack is not logged twice
         await send(learner_socket, "ack", seq=1)  # a seq that is not one of this session's commands: ignored
-        await send(learner_socket, "ack", seq="x")
-        assert (await receive_until(learner_socket, "error"))["data"]["code"] == "bad_ack"
+        for bad in ("x", 0, None):  # checked against the declared message shape before dispatch
+            await send(learner_socket, "ack", seq=bad)
+            assert (await receive_until(learner_socket, "error"))["data"]["code"] == "bad_message"
         await learner_socket.disconnect()
         await dashboard.disconnect()
         return command_seq
