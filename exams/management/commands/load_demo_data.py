@@ -30,10 +30,8 @@ class Command(BaseCommand):
         base = settings.EXAMS_SERVICE_URL.rstrip("/")
         exam_ids = dict(Exam.objects.filter(course_id=DEMO_COURSE_ID, is_active=True).values_list("content_id", "pk"))
         timed_id, proctored_id = exam_ids.get(DEMO_TIMED_CONTENT_ID), exam_ids.get(DEMO_PROCTORED_CONTENT_ID)
-        dev_tools = getattr(settings, "DEV_TOOLS_ENABLED", False)
-        dashboard = f"/monitoring/exams/{proctored_id}/"
-        if dev_tools:  # the local sign-in sets the JWT cookie pair, then opens the dashboard
-            dashboard = f"/dev/login/course_staff?next={dashboard}"
+        # development tools are on (checked above): the local sign-in sets the JWT cookie pair, then opens the dashboard
+        dashboard = f"/dev/login/course_staff?next=/monitoring/exams/{proctored_id}/"
         lines = [
             "",
             "Exams service demo data loaded.",
