@@ -1,8 +1,8 @@
 """Attempt state machine → live streams: log the change with the attempt, fan it out after commit.
 
-Receivers run inside the attempt's transaction. A status change and its log entry commit together (one
-statement on PostgreSQL); dashboards hear of it only after the commit. Clock changes and resets are logged
-and sent after commit.
+Receivers run inside the attempt's transaction. A status change and its (unnumbered) log entry commit together
+(one statement on PostgreSQL); after the commit the entry is numbered in the exam's stream and sent to
+dashboards. Clock changes and resets are logged and sent after commit.
 """
 
 import logging
@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from exams.api import attempt_clock_changed, attempt_reset, attempt_status_changed, statuses, time_remaining_seconds
-from monitoring import commands, fanout, selectors, services
+from monitoring import commands, fanout, selectors, sequencer, services
 from monitoring.models import CLOCK, STATUS, ProctoringSession, SessionEvent
 
 log = logging.getLogger(__name__)
@@ -68,12 +68,26 @@ def _command_ids(event_seq: int, command_seq: int | None) -> dict:
 
 
 def status_committed(event: SessionEvent, from_status, to_status, action, command_seq=None) -> None:
-    fanout.to_exam_sync(event.exam_id, selectors.envelope(event))
+    """Number the exam's pending events (this one among them, unless a concurrent holder does) and send them."""
+    numbered = sequencer.sequence_pending(event.exam_id)
+    for each in numbered:
+        fanout.to_exam_sync(each.exam_id, selectors.envelope(each))
     if from_status in statuses.IN_PROGRESS and to_status not in statuses.IN_PROGRESS:
         if action == "proctor_terminate":
-            ids = _command_ids(event.seq, command_seq)
+            ids = _command_ids(command_seq or _seq_of(event, numbered), command_seq)
             fanout.to_session_sync(event.session_id, "session.command", action="terminate", data={}, **ids)
         fanout.to_session_sync(event.session_id, "session.ended", status=to_status, reason=action)
+
+
+def _seq_of(event: SessionEvent, numbered: list[SessionEvent]) -> int | None:
+    """The event's seq, waiting for the holder of the exam's sequencer when it numbers it (rare: a terminate
+    without a proctor command)."""
+    seq = next((each.seq for each in numbered if each.pk == event.pk), None)
+    if seq is None:
+        for each in sequencer.sequence_pending(event.exam_id, wait=True):
+            fanout.to_exam_sync(each.exam_id, selectors.envelope(each))
+        seq = SessionEvent.objects.filter(pk=event.pk).values_list("seq", flat=True).first()
+    return seq
 
 
 def clock_committed(attempt_id, paused, user_id, facts=None, command_seq=None) -> None:

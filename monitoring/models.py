@@ -43,12 +43,22 @@ class ExamStream(models.Model):
         return f"stream of exam {self.exam_id} at {self.last_seq}"
 
 
+class ExamSequencer(models.Model):
+    """Held (SKIP LOCKED) by whoever numbers the exam's pending status events (monitoring/sequencer.py)."""
+
+    exam = models.OneToOneField("exams.Exam", on_delete=models.CASCADE, primary_key=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"sequencer of exam {self.exam_id}"
+
+
 class SessionEvent(models.Model):
     """One entry of a session's event log: anomaly, presence, status or clock change, command, command receipt."""
 
     exam = models.ForeignKey("exams.Exam", on_delete=models.CASCADE, related_name="+")
     session = models.ForeignKey(ProctoringSession, on_delete=models.CASCADE, related_name="events")
-    seq = models.PositiveBigIntegerField()
+    # None until numbered: status events are numbered after their attempt's transaction (monitoring/sequencer.py)
+    seq = models.PositiveBigIntegerField(null=True, blank=True)
     type = models.CharField(max_length=16, choices=EVENT_TYPES)
     kind = models.CharField(max_length=64)
     severity = models.FloatField(null=True, blank=True)

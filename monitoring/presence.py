@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from exams.api import statuses
-from monitoring import fanout, selectors, services
+from monitoring import fanout, selectors, sequencer, services
 from monitoring.models import OFFLINE, ONLINE, STALE, ProctoringSession
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,19 @@ def sweep(now: float | None = None) -> dict:
     if silent:
         cache.delete_many(silent)  # batched beats are written without expiry; a new beat writes the key again
     counts["flagged"] = flag_closed_and_away(now)
+    counts["numbered"] = number_leftovers()
     return counts
+
+
+def number_leftovers() -> int:
+    """Number status events a crashed or busy writer left unnumbered, and send them (monitoring/sequencer.py)."""
+    numbered = 0
+    for exam_id in sequencer.exams_with_pending():
+        sequencer.ensure_stream(exam_id)
+        for event in sequencer.sequence_pending(exam_id):
+            fanout.to_exam_sync(event.exam_id, selectors.envelope(event))
+            numbered += 1
+    return numbered
 
 
 def flag_closed_and_away(now: float) -> int:

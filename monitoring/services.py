@@ -11,7 +11,7 @@ from django.utils import timezone
 from exams.api import Action, Actor, Exam, ExamAttempt, User, apply_action, exceptions, set_clock_paused, statuses
 from exams_service.db_retry import retry_database_errors
 from exams_service.security.inputs import read_str
-from monitoring import commands, fanout, selectors
+from monitoring import commands, fanout, selectors, sequencer
 from monitoring.models import (
     ANOMALY,
     COMMAND,
@@ -34,7 +34,7 @@ def ensure_session(*, attempt: ExamAttempt) -> ProctoringSession:
     session = ProctoringSession.objects.filter(attempt_id=attempt.pk).first()
     if session is not None:
         return session
-    ExamStream.objects.bulk_create([ExamStream(exam_id=attempt.exam_id)], ignore_conflicts=True)
+    sequencer.ensure_stream(attempt.exam_id)
     try:
         with transaction.atomic():
             session, _ = ProctoringSession.objects.get_or_create(
@@ -93,7 +93,7 @@ def record_event(
             lock_session_row(session_id)  # lock order: session before the exam's counter (docs/architecture.md)
             stream = ExamStream.objects.select_for_update().filter(exam_id=exam_id).first()
             if stream is None:
-                ExamStream.objects.bulk_create([ExamStream(exam_id=exam_id)], ignore_conflicts=True)
+                sequencer.ensure_stream(exam_id)
                 stream = ExamStream.objects.select_for_update().get(exam_id=exam_id)
             stream.last_seq += 1
             stream.save(update_fields=["last_seq"])
@@ -108,15 +108,16 @@ def record_event(
 def record_attempt_event(
     *, attempt: ExamAttempt, create_session: bool, type: str, kind: str, data: dict, actor_id: int | None
 ) -> SessionEvent | None:
-    """Log an event in the attempt's session; the session is created first when `create_session`.
+    """Log an event in the attempt's session, unnumbered (`monitoring.sequencer` numbers it after the commit, so
+    the attempt's transaction never locks a per-exam row); the session is created first when `create_session`.
 
     None when the attempt has no session and none is to be created. On PostgreSQL the usual case (the session
-    exists) is one statement: the attempt's status changes pay one round trip for their log entry.
+    exists) is one statement.
     """
     fields = dict(exam_id=attempt.exam_id, type=type, kind=kind, severity=None, client_seq=None, data=data)
     fields["actor_id"] = actor_id
     if connection.vendor == "postgresql":
-        event = _append_in_one_statement(fields, attempt_id=attempt.pk)
+        event = _insert_unnumbered_for_attempt(fields, attempt_id=attempt.pk)
         if event is not None:
             return event
     if create_session:
@@ -125,44 +126,53 @@ def record_attempt_event(
         session = ProctoringSession.objects.filter(attempt_id=attempt.pk).first()
     if session is None:
         return None
-    event, _ = record_event(session_id=session.pk, **fields)
+    return SessionEvent.objects.create(session_id=session.pk, seq=None, **fields)
+
+
+def _event_values(event: SessionEvent) -> list:
+    data = json.dumps(event.data)
+    return [event.type, event.kind, event.severity, event.client_seq, data, event.actor_id, event.created]
+
+
+EVENT_COLUMNS = "exam_id, session_id, type, kind, severity, client_seq, data, actor_id, created"
+
+
+def _insert_unnumbered_for_attempt(fields: dict, *, attempt_id: int) -> SessionEvent | None:
+    """PostgreSQL: insert the event into the attempt's session in one statement; None when it has no session."""
+    event = SessionEvent(created=timezone.now(), **fields)
+    sessions = ProctoringSession._meta.db_table
+    sql = (
+        f"INSERT INTO {SessionEvent._meta.db_table} ({EVENT_COLUMNS}) "
+        f"SELECT %s, id, %s, %s, %s, %s, %s::jsonb, %s, %s FROM {sessions} WHERE attempt_id = %s "
+        "RETURNING id, session_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event.exam_id, *_event_values(event), attempt_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    event.pk, event.session_id = row
     return event
 
 
-def _append_in_one_statement(fields: dict, *, attempt_id: int | None = None) -> SessionEvent | None:
+def _append_in_one_statement(fields: dict) -> SessionEvent:
     """PostgreSQL: increment the exam's counter and insert in one statement, so the counter row is locked for
-    microseconds instead of several round trips (the hot path of every anomaly; see docs/benchmarks.md).
-
-    With `attempt_id` the session is that attempt's, looked up in the same statement: None (and no
-    increment) when it has no session or the exam no counter row yet.
-    """
+    microseconds instead of several round trips (the hot path of every anomaly; see docs/benchmarks.md)."""
     event = SessionEvent(created=timezone.now(), **fields)
-    columns = ["exam_id", "session_id", "type", "kind", "severity", "client_seq", "data", "actor_id", "created"]
-    values = [event.type, event.kind, event.severity, event.client_seq, json.dumps(event.data)]
-    values += [event.actor_id, event.created]
     stream, table = ExamStream._meta.db_table, SessionEvent._meta.db_table
-    if attempt_id is None:
-        sessions_cte, guard, session_column, sources = "", "", "%s", "s"
-        params = [event.exam_id, event.exam_id, uuid.UUID(str(event.session_id)), *values]
-    else:
-        sessions_cte = f"sess AS (SELECT id FROM {ProctoringSession._meta.db_table} WHERE attempt_id = %s), "
-        guard, session_column, sources = " AND EXISTS (SELECT 1 FROM sess)", "sess.id", "s, sess"
-        params = [attempt_id, event.exam_id, event.exam_id, *values]
     sql = (
-        f"WITH {sessions_cte}s AS (UPDATE {stream} SET last_seq = last_seq + 1 WHERE exam_id = %s{guard} "
-        f"RETURNING last_seq) INSERT INTO {table} ({', '.join(columns)}, seq) "
-        f"SELECT %s, {session_column}, %s, %s, %s, %s, %s::jsonb, %s, %s, s.last_seq FROM {sources} "
-        f"RETURNING id, seq, session_id"
+        f"WITH s AS (UPDATE {stream} SET last_seq = last_seq + 1 WHERE exam_id = %s RETURNING last_seq) "
+        f"INSERT INTO {table} ({EVENT_COLUMNS}, seq) "
+        f"SELECT %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, s.last_seq FROM s RETURNING id, seq"
     )
+    params = [event.exam_id, event.exam_id, uuid.UUID(str(event.session_id)), *_event_values(event)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
-        if attempt_id is not None:
-            return None
-        ExamStream.objects.bulk_create([ExamStream(exam_id=event.exam_id)], ignore_conflicts=True)  # no counter yet
+        sequencer.ensure_stream(event.exam_id)  # no counter yet
         return _append_in_one_statement(fields)
-    event.pk, event.seq, event.session_id = row
+    event.pk, event.seq = row
     return event
 
 

@@ -37,15 +37,16 @@ def test_silence_goes_stale_then_offline_and_a_heartbeat_brings_it_back(clients,
         assert (await receive(dashboard))["data"]["kind"] == "online"
         start = time.time()
         await presence.beat(session.pk, now=start)
-        assert await sweep(now=start + 10) == {"stale": 0, "offline": 0, "ended": 0, "flagged": 0}  # in time
-        assert await sweep(now=start + 26) == {"stale": 1, "offline": 0, "ended": 0, "flagged": 0}
+        in_time = {"stale": 0, "offline": 0, "ended": 0, "flagged": 0, "numbered": 0}
+        assert await sweep(now=start + 10) == in_time
+        assert await sweep(now=start + 26) == {"stale": 1, "offline": 0, "ended": 0, "flagged": 0, "numbered": 0}
         stale = await receive(dashboard)
         assert (stale["type"], stale["data"]) == ("presence", {"kind": "stale", "flagged": False})
         await send(learner_socket, "heartbeat", ts=1)  # the learner is back: online again, without a DB read
         await receive_until(learner_socket, "heartbeat_ack")
         assert (await receive(dashboard))["data"]["kind"] == "online"
         await presence.beat(session.pk, now=start)
-        assert await sweep(now=start + 46) == {"stale": 0, "offline": 1, "ended": 0, "flagged": 0}
+        assert await sweep(now=start + 46) == {"stale": 0, "offline": 1, "ended": 0, "flagged": 0, "numbered": 0}
         offline = await receive(dashboard)
         assert offline["data"] == {"kind": "offline", "flagged": True}
         assert await database_sync_to_async(cache.get)(presence.heartbeat_key(session.pk)) is None  # cleaned up
@@ -84,7 +85,7 @@ def test_beat_schedule_has_the_sweep_and_the_task_defers_to_the_inprocess_sweepe
     settings.MONITORING_INPROCESS_SWEEPER = True
     assert sweep_presence.apply().result == "in-process"
     settings.MONITORING_INPROCESS_SWEEPER = False
-    assert sweep_presence.apply().result == {"stale": 0, "offline": 0, "ended": 0, "flagged": 0}
+    assert sweep_presence.apply().result == {"stale": 0, "offline": 0, "ended": 0, "flagged": 0, "numbered": 0}
 
 
 def test_heartbeats_are_written_in_one_batch_per_flush_interval(clients, learner, session, settings, monkeypatch):

@@ -1,0 +1,103 @@
+"""Numbering of status events after their attempt's transaction committed, so learners never queue on a per-exam row.
+
+A status change writes its event with no seq inside the attempt's transaction. After the commit, the writer
+numbers every pending event of the exam in one batch while holding the exam's sequencer row, taken with
+SKIP LOCKED: a writer that finds it taken returns at once, because the holder checks again for pending events
+after releasing it and numbers them too (the skipped event committed before the skip, the holder's check runs
+after its release, so it sees the event). The exam's counter row is only locked for the numbering statement,
+never while a learner's transaction is open. Events a crash left unnumbered are numbered by the presence sweep.
+Seqs stay gapless and commit-ordered per exam, as dashboards require.
+"""
+
+import json
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+
+from monitoring.models import ExamSequencer, ExamStream, SessionEvent
+
+BATCH = 500
+ROUNDS = 5  # a busy holder gives up after this many batches; the next writer or the sweep carries on
+
+
+def ensure_stream(exam_id: int) -> None:
+    """The exam's counter and sequencer rows (idempotent)."""
+    ExamStream.objects.bulk_create([ExamStream(exam_id=exam_id)], ignore_conflicts=True)
+    ExamSequencer.objects.bulk_create([ExamSequencer(exam_id=exam_id)], ignore_conflicts=True)
+
+
+def sequence_pending(exam_id: int, *, wait: bool = False) -> list[SessionEvent]:
+    """Number the exam's pending events; returns those this call numbered (in seq order), maybe none.
+
+    `wait=True` waits for the sequencer row instead of skipping (when the caller needs its event's seq).
+    """
+    numbered: list[SessionEvent] = []
+    for _ in range(ROUNDS):
+        if connection.vendor == "postgresql" and not wait and not connection.in_atomic_block:
+            batch = _number_batch_in_one_statement(exam_id)
+        else:
+            with transaction.atomic():
+                if not _claim(exam_id, wait=wait):
+                    return numbered  # the holder numbers ours after its release
+                batch = _number_batch(exam_id)
+        numbered += batch
+        if len(batch) < BATCH and not has_pending(exam_id):  # checked after the release: see the module doc
+            return numbered
+    return numbered
+
+
+def has_pending(exam_id: int) -> bool:
+    return SessionEvent.objects.filter(exam_id=exam_id, seq__isnull=True).exists()
+
+
+def exams_with_pending() -> list[int]:
+    """Exams with unnumbered events (one index probe per exam stream): the sweep's leftovers."""
+    pending = SessionEvent.objects.filter(exam_id=OuterRef("exam_id"), seq__isnull=True)
+    return list(ExamStream.objects.filter(Exists(pending)).values_list("exam_id", flat=True))
+
+
+def _claim(exam_id: int, *, wait: bool) -> bool:
+    rows = ExamSequencer.objects.filter(exam_id=exam_id)
+    if connection.vendor == "sqlite":  # one writer at a time anyway
+        return rows.exists() or _created(exam_id)
+    skip = not wait and connection.features.has_select_for_update_skip_locked
+    claimed = rows.select_for_update(skip_locked=skip).values_list("exam_id", flat=True).first()
+    if claimed is None and not rows.exists():
+        return _created(exam_id) and _claim(exam_id, wait=wait)
+    return claimed is not None
+
+
+def _created(exam_id: int) -> bool:
+    ensure_stream(exam_id)
+    return True
+
+
+def _number_batch_in_one_statement(exam_id: int) -> list[SessionEvent]:
+    """PostgreSQL: claim, number and return in one round trip (`monitoring_number_pending`, migration 0003);
+    empty when the sequencer is held elsewhere or nothing is pending."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM monitoring_number_pending(%s, %s) ORDER BY seq", [exam_id, BATCH])
+        names = [column.name for column in cursor.description]
+        rows = cursor.fetchall()
+    events = []
+    for row in rows:
+        fields = dict(zip(names, row, strict=True))
+        if isinstance(fields["data"], str):
+            fields["data"] = json.loads(fields["data"])
+        events.append(SessionEvent(**fields))
+    return events
+
+
+def _number_batch(exam_id: int) -> list[SessionEvent]:
+    """Inside the claim: the pending events (read after the claim, so none is numbered twice), numbered in id
+    order after the counter, which is bumped by their count."""
+    pending = list(SessionEvent.objects.filter(exam_id=exam_id, seq__isnull=True).order_by("id")[:BATCH])
+    if not pending:
+        return []
+    stream = ExamStream.objects.select_for_update().get(exam_id=exam_id)
+    for offset, event in enumerate(pending, start=1):
+        event.seq = stream.last_seq + offset
+    stream.last_seq += len(pending)
+    stream.save(update_fields=["last_seq"])
+    SessionEvent.objects.bulk_update(pending, ["seq"])
+    return pending

@@ -1,0 +1,98 @@
+"""Issue 17: a status change never waits on a per-exam row; its event is numbered after the commit, gaplessly."""
+
+import pytest
+from django.db import connection, connections, transaction
+
+from exams.api import Action, Actor, apply_action
+from exams.services.attempts import create_attempt
+from monitoring import presence, sequencer
+from monitoring.models import ANOMALY, STATUS, ExamSequencer, ExamStream, SessionEvent
+from monitoring.services import ensure_session, record_event
+from tests.conftest import make_user
+from tests.threads import run_concurrently
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sessions(timed_exam):
+    learners = [make_user(f"seq-learner-{i}") for i in range(8)]
+    attempts = [create_attempt(user=learner, exam_id=timed_exam.pk, start_clock=True) for learner in learners]
+    return [ensure_session(attempt=attempt) for attempt in attempts]
+
+
+def exam_seqs(exam_id: int) -> list:
+    return list(SessionEvent.objects.filter(exam_id=exam_id).order_by("id").values_list("seq", flat=True))
+
+
+def stop_and_start(session) -> None:
+    for action in (Action.STOP, Action.START):
+        apply_action(attempt_id=session.attempt_id, action=action, actor=Actor.LEARNER)
+
+
+def test_every_event_is_numbered_once_without_gaps_under_concurrent_status_changes(sessions):
+    if connection.vendor == "sqlite":
+        pytest.skip("concurrent writers: runs in the PostgreSQL and MariaDB passes of `make test`")
+    exam_id = sessions[0].exam_id
+    before = SessionEvent.objects.filter(exam_id=exam_id, type=STATUS).count()
+
+    def work(i):
+        for _ in range(3):
+            stop_and_start(sessions[i])
+            record_event(session_id=sessions[i].pk, exam_id=exam_id, type=ANOMALY, kind="gaze", severity=0.5)
+
+    _, errors = run_concurrently(len(sessions), work)
+    assert errors == []
+    seqs = sorted(exam_seqs(exam_id))
+    assert None not in seqs, "an event was left unnumbered after every writer returned"
+    assert seqs == list(range(1, len(seqs) + 1))  # gapless, each once (the unique constraint forbids repeats)
+    assert ExamStream.objects.get(exam_id=exam_id).last_seq == len(seqs)
+    assert SessionEvent.objects.filter(exam_id=exam_id, type=STATUS).count() == before + len(sessions) * 3 * 2
+
+
+def test_one_session_keeps_its_order(sessions):
+    session = sessions[0]
+    for _ in range(3):
+        stop_and_start(session)
+    kinds = SessionEvent.objects.filter(session=session, type=STATUS).order_by("seq").values_list("kind", flat=True)
+    assert list(kinds) == ["started"] + ["ready_to_submit", "started"] * 3
+
+
+def test_a_status_change_does_not_wait_for_a_held_exam_counter(sessions):
+    """The attempt's transaction locks no per-exam row: with the counter and the sequencer held elsewhere, a
+    learner's stop commits at once; its event is numbered by the holder's re-check, here the sweep."""
+    if connection.vendor == "sqlite":
+        pytest.skip("row locks: runs in the PostgreSQL and MariaDB passes of `make test`")
+    exam_id = sessions[0].exam_id
+    numbered = exam_seqs(exam_id)
+    other = connections.create_connection("default")
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            for model in (ExamStream, ExamSequencer):
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"SELECT exam_id FROM {table} WHERE exam_id = %s FOR UPDATE", [exam_id])
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET lock_timeout = '2s'")
+            else:
+                cursor.execute("SET SESSION innodb_lock_wait_timeout = 2")
+        apply_action(attempt_id=sessions[0].attempt_id, action=Action.STOP, actor=Actor.LEARNER)
+        assert exam_seqs(exam_id) == [*numbered, None]  # committed, waiting for its number
+    finally:
+        other.rollback()
+        other.close()
+    assert presence.number_leftovers() == 1
+    assert exam_seqs(exam_id) == [*numbered, len(numbered) + 1]
+
+
+def test_the_sweep_numbers_what_a_crash_left_unnumbered(sessions):
+    session = sessions[0]
+    numbered = len(exam_seqs(session.exam_id))
+    with transaction.atomic():  # a writer that died after its commit, before numbering
+        SessionEvent.objects.create(exam_id=session.exam_id, session=session, type=STATUS, kind="started", seq=None)
+    record_event(session_id=session.pk, exam_id=session.exam_id, type=ANOMALY, kind="gaze", severity=0.2)
+    assert sequencer.exams_with_pending() == [session.exam_id]
+    assert presence.number_leftovers() == 1
+    assert sorted(exam_seqs(session.exam_id)) == list(range(1, numbered + 3))
+    assert sequencer.exams_with_pending() == []
