@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.conf import global_settings
+
 from settings.database import database_from_url
 from settings.env import env_bool, env_float, env_int, env_json, env_list, env_str
 
@@ -168,6 +170,10 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])  # addresses/networks whose X-
 LOGIN_THROTTLE_ACCOUNT_FAILURES = env_int("LOGIN_THROTTLE_ACCOUNT_FAILURES", 5)  # per account, then 429
 LOGIN_THROTTLE_ADDRESS_FAILURES = env_int("LOGIN_THROTTLE_ADDRESS_FAILURES", 20)  # per client address, then 429
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 900)  # counted from the first failure
+# Human passwords: Django's default (first) hasher. Generated service-account secrets: a keyed fast hash, never first
+# (exams_service/security/service_secrets.py); its key, when unset, is derived from SECRET_KEY.
+PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "exams_service.security.service_secrets.ServiceSecretHasher"]
+SERVICE_SECRET_HASH_KEY = env_str("SERVICE_SECRET_HASH_KEY", "")
 
 # --- Exam access tokens (RS512 JWTs checked by the LMS, contract §3.4(6)) ------------------------
 EXAM_ACCESS_TOKENS = {

@@ -3,6 +3,8 @@ import uuid
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from exams_service.security import service_secrets
+
 
 class IdentityKind(models.TextChoices):
     """Which door a user comes through; the two never meet (docs/security.md)."""
@@ -54,6 +56,17 @@ class User(AbstractUser):
     @property
     def is_local_account(self) -> bool:
         return self.identity_kind == IdentityKind.LOCAL
+
+    def check_password(self, raw_password) -> bool:
+        """A generated service-account secret is checked as stored: Django would re-hash it with the slow default."""
+        if service_secrets.is_secret_hash(self.password):
+            return service_secrets.check_secret(raw_password, self.password)
+        return super().check_password(raw_password)
+
+    async def acheck_password(self, raw_password) -> bool:
+        if service_secrets.is_secret_hash(self.password):
+            return service_secrets.check_secret(raw_password, self.password)
+        return await super().acheck_password(raw_password)
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name()

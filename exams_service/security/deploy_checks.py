@@ -11,6 +11,7 @@ entry points and `run_asgi` refuse to start on any of them. Each check has one i
 - exams.E006 cookies without Secure / HttpOnly
 - exams.E007 several WebSocket workers, or a channel layer shared across hosts, without a shared ticket store
 - exams.E008 development tools enabled
+- exams.E009 the service-secret hasher first in PASSWORD_HASHERS (human passwords would get a fast hash)
 """
 
 import json
@@ -19,6 +20,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+
+from exams_service.security import service_secrets
 
 TAG = "exams_deploy"
 MIN_SECRET_BYTES = 32
@@ -56,6 +59,9 @@ def check_secrets(app_configs=None, **kwargs):
     problem = _secret_problem(settings.SECRET_KEY)
     if problem:
         errors.append(checks.Error(f"DJANGO_SECRET_KEY {problem}.", hint="Set a random value.", id="exams.E001"))
+    problem = settings.SERVICE_SECRET_HASH_KEY and _secret_problem(settings.SERVICE_SECRET_HASH_KEY)
+    if problem:
+        errors.append(checks.Error(f"SERVICE_SECRET_HASH_KEY {problem}.", hint="Set a random value.", id="exams.E001"))
     for issuer in settings.JWT_AUTH["JWT_ISSUERS"]:
         secret = issuer.get("SECRET_KEY") or ""
         problem = secret and _secret_problem(secret)
@@ -167,6 +173,19 @@ def check_dev_tools(app_configs=None, **kwargs):
     if not getattr(settings, "DEV_TOOLS_ENABLED", False):
         return []
     return [checks.Error("DEV_TOOLS_ENABLED is on.", hint="Use settings.production.", id="exams.E008")]
+
+
+@register
+def check_password_hashers(app_configs=None, **kwargs):
+    if not settings.PASSWORD_HASHERS or settings.PASSWORD_HASHERS[0] != service_secrets.HASHER:
+        return []
+    return [
+        checks.Error(
+            "The service-secret hasher is first in PASSWORD_HASHERS: human passwords would get an unstretched hash.",
+            hint="Keep Django's default hasher first; the service-secret hasher is for generated secrets only.",
+            id="exams.E009",
+        )
+    ]
 
 
 def refuse_unsafe_configuration() -> None:

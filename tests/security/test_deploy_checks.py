@@ -149,6 +149,15 @@ class TestEachCheck:
         settings.DEV_TOOLS_ENABLED = True
         assert "exams.E008" in deploy_errors()
 
+    def test_the_service_secret_hasher_first_in_password_hashers(self, safe, settings):
+        hasher = "exams_service.security.service_secrets.ServiceSecretHasher"
+        settings.PASSWORD_HASHERS = [hasher, *settings.PASSWORD_HASHERS]
+        assert "exams.E009" in deploy_errors()
+
+    def test_a_weak_service_secret_hash_key(self, safe, settings):
+        settings.SERVICE_SECRET_HASH_KEY = "short"
+        assert "exams.E001" in deploy_errors()
+
 
 @pytest.fixture
 def safe(settings):

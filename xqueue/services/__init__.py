@@ -1,6 +1,6 @@
 """Every state change of the xqueue app. Views, admin, tasks and commands call these."""
 
-from xqueue.services.accounts import create_account, roles_of
+from xqueue.services.accounts import create_account, issue_secret, roles_of
 from xqueue.services.delivery import deliver_result
 from xqueue.services.dispatch import deliver_due_results, redeliver_overdue, retry_delivery
 from xqueue.services.handout import Handout, claim_next, fail_exhausted_submissions
@@ -24,6 +24,7 @@ __all__ = [
     "ensure_queue",
     "fail_exhausted_submissions",
     "fail_submissions",
+    "issue_secret",
     "record_result",
     "redeliver_overdue",
     "requeue_submissions",

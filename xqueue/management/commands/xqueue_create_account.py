@@ -1,4 +1,8 @@
-"""Create or update a grader or LMS account: `manage.py xqueue_create_account grader watcher1 --password ...`."""
+"""Create a grader or LMS account: `manage.py xqueue_create_account grader watcher1` prints a generated secret once.
+
+`--rotate` replaces an existing account's secret (printed once); `--password` (or XQUEUE_ACCOUNT_PASSWORD) sets an
+operator-chosen password instead, stored with Django's default (stretched) hasher.
+"""
 
 import os
 
@@ -9,19 +13,28 @@ from xqueue.constants import ROLE_GROUPS
 
 
 class Command(BaseCommand):
-    help = "Create or update an XQueue account (a Django user in the grader or LMS group)."
+    help = "Create an XQueue account (a Django user in the grader or LMS group) with a generated secret."
 
     def add_arguments(self, parser):
         parser.add_argument("role", choices=sorted(ROLE_GROUPS))
         parser.add_argument("username")
-        parser.add_argument("--password", help="default: the XQUEUE_ACCOUNT_PASSWORD env var")
+        parser.add_argument("--rotate", action="store_true", help="replace an existing account's generated secret")
+        parser.add_argument(
+            "--password", help="an operator-chosen password instead of a generated secret (or XQUEUE_ACCOUNT_PASSWORD)"
+        )
 
-    def handle(self, *args, role, username, password, **options):
+    def handle(self, *args, role, username, password, rotate, **options):
         password = password or os.environ.get("XQUEUE_ACCOUNT_PASSWORD", "")
-        if not password:
-            raise CommandError("Give --password or set XQUEUE_ACCOUNT_PASSWORD.")
+        if password and rotate:
+            raise CommandError("--rotate generates a secret; it does not take a password.")
         try:
-            created = services.create_account(username=username, password=password, role=role)
+            if password:
+                created = services.create_account(username=username, password=password, role=role)
+                self.stdout.write(f"{'Created' if created else 'Updated'} {role} account {username!r}.")
+                return
+            created, secret = services.issue_secret(username=username, role=role, rotate=rotate)
         except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-        self.stdout.write(f"{'Created' if created else 'Updated'} {role} account {username!r}.")
+            raise CommandError(f"{exc} (--rotate replaces a generated secret, --password sets a chosen one)") from exc
+        done = "Created" if created else "Rotated the secret of"
+        self.stdout.write(f"{done} {role} account {username!r}. Its secret, shown only this once:")
+        self.stdout.write(secret)
