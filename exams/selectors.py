@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from exams import statuses
 from exams.models import CourseExamConfiguration, CourseStaffRole, Exam, ExamAttempt, ProctoringProvider
+from exams_service import rows
 
 
 def is_course_staff(user, course_id: str) -> bool:
@@ -97,16 +98,6 @@ def active_exam_by_content_id(content_id: str):
     return active_exam_for_content(content_id)
 
 
-def _attempt_columns(alias: str = "") -> str:
-    """Every column of ExamAttempt, quoted (and qualified by `alias`), for plain-SQL reads of whole rows."""
-    from django.db import connection
-
-    from exams.models import ExamAttempt
-
-    prefix = f"{alias}." if alias else ""
-    return ", ".join(prefix + connection.ops.quote_name(field.column) for field in ExamAttempt._meta.concrete_fields)
-
-
 def _polled_attempt(user_id: int, exam_id: int, *, with_allowance: bool):
     """The user's current attempt on the exam, optionally with its allowance's columns (`allowance_*`).
 
@@ -117,13 +108,15 @@ def _polled_attempt(user_id: int, exam_id: int, *, with_allowance: bool):
     from exams.models import ExamAttempt, StudentAllowance
 
     quote = connection.ops.quote_name
-    columns = _attempt_columns(alias="a")
+    columns = rows.select_list(ExamAttempt, "a")
+    extra = ()
     source = f"{quote(ExamAttempt._meta.db_table)} a"
     if with_allowance:
         columns += (
             ", al.id AS allowance_pk, al.extra_time_mins AS allowance_extra_time_mins,"
             " al.time_multiplier AS allowance_time_multiplier"
         )
+        extra = ("allowance_pk", "allowance_extra_time_mins", "allowance_time_multiplier")
         source += (
             f" LEFT JOIN {quote(StudentAllowance._meta.db_table)} al"
             " ON al.user_id = a.user_id AND al.exam_id = a.exam_id"
@@ -132,7 +125,7 @@ def _polled_attempt(user_id: int, exam_id: int, *, with_allowance: bool):
         f"SELECT {columns} FROM {source} WHERE a.user_id = %s AND a.exam_id = %s AND a.reset_at IS NULL "
         "ORDER BY a.attempt_number DESC LIMIT 1"
     )
-    return next(iter(ExamAttempt.objects.raw(sql, [user_id, exam_id])), None)
+    return rows.fetch_one(ExamAttempt, sql, [user_id, exam_id], extra)
 
 
 def attempt_for_update(attempt_id: int):
@@ -143,8 +136,8 @@ def attempt_for_update(attempt_id: int):
 
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     table = connection.ops.quote_name(ExamAttempt._meta.db_table)
-    sql = f"SELECT {_attempt_columns()} FROM {table} WHERE id = %s{lock}"
-    return next(iter(ExamAttempt.objects.raw(sql, [attempt_id])), None)
+    sql = f"SELECT {rows.select_list(ExamAttempt, table)} FROM {table} WHERE id = %s{lock}"
+    return rows.fetch_one(ExamAttempt, sql, [attempt_id])
 
 
 def attempt_and_allowance(user_id: int, exam_id: int):

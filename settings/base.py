@@ -72,6 +72,8 @@ TEMPLATES = [
 # How connections are held (persistent or a psycopg pool) is decided in settings/database.py only.
 DEFAULT_DATABASE_URL = f"sqlite:///{BASE_DIR / 'exams.sqlite3'}"
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", DEFAULT_DATABASE_URL))}
+# Persistent connections are health-checked when idle this long, not before every request (exams_service/db_health.py)
+DATABASE_HEALTH_CHECK_INTERVAL_SECONDS = env_float("DATABASE_HEALTH_CHECK_INTERVAL_SECONDS", 1.0)
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

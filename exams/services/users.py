@@ -7,10 +7,11 @@ row is renamed, and a row still holding a name the LMS gave to someone else is m
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from exams.exceptions import IdentityClaimsInvalid, IdentityRefused
 from exams.models import IdentityKind, User
+from exams_service import rows
 
 log = logging.getLogger(__name__)
 
@@ -77,12 +78,22 @@ def _match(*, username: str, lms_user_id: int, defaults: dict, updates: dict, so
         return user
 
 
+def _lms_user(lms_user_id: int) -> User | None:
+    """The LMS identity with this LMS user id (plain SQL: every JWT-authenticated request starts here)."""
+    table = connection.ops.quote_name(User._meta.db_table)
+    sql = (
+        f"SELECT {rows.select_list(User, table)} FROM {table} "
+        f"WHERE {table}.lms_user_id = %s AND {table}.identity_kind = %s ORDER BY {table}.id LIMIT 1"
+    )
+    return rows.fetch_one(User, sql, [lms_user_id, IdentityKind.LMS.value])
+
+
 def match_lms_identity(
     *, username: str, lms_user_id: int, defaults: dict | None = None, updates: dict | None = None, source: str
 ) -> User:
     """The LMS identity with this LMS user id, created or renamed as needed; IdentityRefused on a local name."""
     defaults, updates = defaults or {}, updates or {}
-    user = User.objects.filter(lms_user_id=lms_user_id, identity_kind=IdentityKind.LMS).first()
+    user = _lms_user(lms_user_id)
     if user is not None and user.username == username:  # the common case: one query
         _apply(user, updates)
         return user
