@@ -153,3 +153,19 @@ def _answers(url: str) -> bool:
 
 def log_text(process) -> str:
     return Path(process.log_path).read_text(errors="replace")
+
+
+@contextmanager
+def asgi(port: int, env: dict, log_dir: Path):
+    """`manage.py run_asgi` (uvicorn, one process) on `port`, as docs/monitoring.md runs it in production."""
+    command = [sys.executable, "manage.py", "run_asgi", "--port", str(port), "--workers", "1"]
+    with spawned(f"asgi-{port}", command, {**env, "DATABASE_POOL": "true"}, log_dir) as process:
+        wait_until(lambda: _answers(f"http://127.0.0.1:{port}/health/"), 60, f"run_asgi on {port}")
+        yield process
+
+
+def monitoring_env(database_name: str, redis_url: str) -> dict:
+    """ASGI processes on the Redis channel layer and cache (`REDIS_URL`); Celery eager (no broker in these tests)."""
+    env = process_env(database_name, REDIS_URL=redis_url, CELERY_BROKER_URL="memory://localhost/")
+    env["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    return env
