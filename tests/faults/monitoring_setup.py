@@ -17,5 +17,7 @@ def sessions_for(port: int, exam, count: int, prefix: str) -> list[tuple[str, st
     return sessions
 
 
-def proctor_token() -> str:
-    return auth_header(make_user("fault_proctor", is_staff=True))
+def proctor():
+    """Global staff watching the exam: (user, Authorization header)."""
+    user = make_user("fault_proctor", is_staff=True)
+    return user, auth_header(user)

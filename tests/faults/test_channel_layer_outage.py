@@ -7,7 +7,7 @@ import time
 
 from monitoring.models import SessionEvent
 from tests.faults.conftest import FAULT_TEST
-from tests.faults.monitoring_setup import proctor_token, sessions_for
+from tests.faults.monitoring_setup import proctor, sessions_for
 from tests.faults.processes import asgi, log_text, monitoring_env, redis_server
 from tests.faults.ws_clients import Dashboard, Learner
 
@@ -30,7 +30,7 @@ def test_channel_layer_redis_outage_with_open_sockets(database_name, http_port, 
         env = monitoring_env(database_name, layer.url)
         with asgi(http_port, env, log_dir) as server:
             sessions = sessions_for(http_port, timed_exam, LEARNERS, prefix="layerdown")
-            dashboard = Dashboard([http_port], timed_exam.pk, proctor_token())
+            dashboard = Dashboard([http_port], timed_exam.pk, proctor()[1])
             clients = [Learner([http_port], sid, token) for sid, token in sessions]
 
             async def scenario():

@@ -142,6 +142,7 @@ class Dashboard(Client):
     def __init__(self, ports, exam_id: int, token: str):
         super().__init__(ports, f"/api/v1/proctoring/monitor/exams/{exam_id}/ws_ticket", token)
         self.last_seq = None  # None until the first snapshot
+        self.snapshot_seq = None
         self.events: dict[int, dict] = {}  # seq → envelope (applied once)
         self.received_per_connection: list[Counter] = []
         self.resumes: list[tuple[int, list[int]]] = []  # (after, seqs replayed before `resumed`)
@@ -156,7 +157,8 @@ class Dashboard(Client):
 
     async def received(self, socket, message: dict):
         if message["type"] == "snapshot":
-            self.last_seq = message["seq"] if self.last_seq is None else self.last_seq
+            if self.last_seq is None:
+                self.last_seq = self.snapshot_seq = message["seq"]
             return
         if message["type"] == "resumed" and self.replaying is not None:
             self.resumes.append(self.replaying)
