@@ -323,6 +323,11 @@ class ExamDashboardConsumer(TicketConsumer):
             self.flush_scheduled = True
             asyncio.get_running_loop().call_later(settings.MONITORING_REORDER_WAIT_MS / 1000, self.request_flush)
 
+    async def monitor_events(self, message) -> None:
+        """A batch of live events (the presence sweep): each handled as if it came alone."""
+        for seq, text in message["events"]:
+            await self.monitor_event({"seq": seq, "text": text})
+
     def request_flush(self) -> None:
         asyncio.ensure_future(self.send_flush())
 
