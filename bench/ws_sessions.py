@@ -5,6 +5,7 @@ sends a heartbeat every 2 s (±10 % jitter, random start) and an anomaly every 1
 dashboard of the exam receives every anomaly. Reports connect time, heartbeat round trip, anomaly fan-out
 latency (p50/p99), errors, delivery and server memory per socket.
 Usage: `.venv/bin/python -m bench.ws_sessions [--sizes 50,1000,2000] [--seconds 30]`; writes docs/benchmarks.md.
+`--stale-burst --sizes 500`: every learner goes silent, one presence sweep turns them stale (bench/ws_stale_burst.py).
 """
 
 import argparse
@@ -266,6 +267,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,1000,2000")
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--keep-db", action="store_true", help="reuse the seeded database of an earlier run")
+    parser.add_argument("--stale-burst", action="store_true", help="all learners go silent; one sweep (issue 16)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -292,13 +294,23 @@ def main() -> None:
     for run_id, size in enumerate(sizes, start=1):
         load_before = os.getloadavg()[0]
         server = start_asgi_server(env)
+        if args.stale_burst:
+            from bench.ws_stale_burst import StaleBurst
+
+            load = StaleBurst(seed_data, size, run_id)
+        else:
+            load = Load(seed_data, size, args.seconds, run_id)
         try:
-            result = asyncio.run(Load(seed_data, size, args.seconds, run_id).run(server))
+            result = asyncio.run(load.run(server))
         finally:
             stop(server, wait_seconds=60)
         result["load"] = (load_before, os.getloadavg()[0])
         print(json.dumps(result), flush=True)
         results.append(result)
+    if args.stale_burst:
+        from bench.ws_stale_burst import report as stale_report
+
+        return write_section("Live proctoring: stale burst (issue 16)", stale_report(results))
     write_section("Live proctoring sessions (issue 9)", report(results, args.seconds))
 
 

@@ -4,6 +4,9 @@ The libraries' producers log and swallow delivery errors (the event is lost). Th
 so for Redis Streams the message is built with edx-event-bus-redis's own pieces (same stream name,
 fields and Avro bytes as its producer) and added here, letting errors propagate. Other producers (Kafka)
 are called through their public `send`; they queue and report delivery themselves.
+
+A Redis write is idempotent per `delivery_key`: the stream entry and a marker key are written by one script, so
+a publish re-driven after its worker died (or after a reply lost on the way back) does not add the entry twice.
 """
 
 from django.conf import settings
@@ -28,7 +31,19 @@ def enabled_topics(event_type: str) -> list[tuple[str, str]]:
     return [(topic, conf["event_key_field"]) for topic, conf in config.items() if conf.get("enabled") is True]
 
 
-def _add_to_redis_stream(producer, *, signal, topic: str, event_data: dict, metadata: EventsMetadata) -> str:
+# KEYS: stream, marker; ARGV: marker TTL, MAXLEN, then field, value, ... → the entry id, or nil when already added
+ADD_ONCE = """
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
+  return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+end
+return false
+"""
+DELIVERED_MARKER_SECONDS = 7 * 24 * 3600  # longer than any outbox retry; a replay uses a new delivery key
+
+
+def _add_to_redis_stream(
+    producer, *, signal, topic: str, event_data: dict, metadata: EventsMetadata, delivery_key: str
+) -> bytes | None:
     from edx_event_bus_redis.internal.config import get_full_topic
     from edx_event_bus_redis.internal.message import RedisMessage
     from edx_event_bus_redis.internal.producer import STREAM_MAX_LEN
@@ -36,7 +51,9 @@ def _add_to_redis_stream(producer, *, signal, topic: str, event_data: dict, meta
     full_topic = get_full_topic(topic)
     event_bytes = serialize_event_data_to_bytes(event_data, signal)
     message = RedisMessage(topic=full_topic, event_data=event_bytes, event_metadata=metadata)
-    return producer.client.Stream(full_topic).add(message.to_binary_dict(), maxlen=STREAM_MAX_LEN, approximate=True)
+    fields = [item for pair in message.to_binary_dict().items() for item in pair]
+    marker = f"{full_topic}:delivered:{delivery_key}"
+    return producer.client.eval(ADD_ONCE, 2, full_topic, marker, DELIVERED_MARKER_SECONDS, STREAM_MAX_LEN, *fields)
 
 
 def _is_redis_producer(producer: EventBusProducer) -> bool:
@@ -47,8 +64,12 @@ def _is_redis_producer(producer: EventBusProducer) -> bool:
     return isinstance(producer, RedisEventProducer)
 
 
-def deliver(*, signal: OpenEdxPublicSignal, event_data: dict, metadata: EventsMetadata) -> int:
-    """Publish to every enabled topic; returns how many. Raises DeliveryError when the bus refused."""
+def deliver(*, signal: OpenEdxPublicSignal, event_data: dict, metadata: EventsMetadata, delivery_key: str) -> int:
+    """Publish to every enabled topic; returns how many. Raises DeliveryError when the bus refused.
+
+    `delivery_key` names this delivery: Redis adds an entry once per key (a re-drive after a lost reply or a
+    killed worker is not a second entry); an operator's replay passes a new key.
+    """
     if not bus_enabled():
         return 0
     producer = get_producer()
@@ -60,7 +81,14 @@ def deliver(*, signal: OpenEdxPublicSignal, event_data: dict, metadata: EventsMe
     for topic, event_key_field in topics:
         try:
             if _is_redis_producer(producer):
-                _add_to_redis_stream(producer, signal=signal, topic=topic, event_data=event_data, metadata=metadata)
+                _add_to_redis_stream(
+                    producer,
+                    signal=signal,
+                    topic=topic,
+                    event_data=event_data,
+                    metadata=metadata,
+                    delivery_key=delivery_key,
+                )
             else:
                 producer.send(
                     signal=signal,

@@ -23,6 +23,9 @@ class OutboxEvent(models.Model):
     attempt_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     tries = models.PositiveIntegerField(default=0)
+    replays = models.PositiveIntegerField(
+        default=0, help_text="Operator replays so far; with the id it names a delivery the bus takes once."
+    )
     next_try_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)

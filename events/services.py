@@ -19,8 +19,6 @@ from events.payloads import attempt_json, exam_attempt_data, signal_for
 
 log = logging.getLogger(__name__)
 
-CLAIM_SECONDS = 120  # a publisher that died mid-publish leaves the row to the sweep after this
-
 
 def retry_delay(tries: int) -> dt.timedelta:
     """Exponential backoff: base, 2×base, 4×base, … capped."""
@@ -54,10 +52,14 @@ def kick(event_id: uuid.UUID) -> None:
 
 
 def _claim(event_id: uuid.UUID) -> bool:
-    """Take the row for CLAIM_SECONDS so the kick and the sweep never publish it at the same time."""
+    """Take the row for EVENTS_OUTBOX_CLAIM_SECONDS so the kick and the sweep never publish it at the same time.
+
+    A publisher that dies mid-publish (SIGKILL, OOM) leaves the row to the sweep once the claim runs out.
+    """
     now = timezone.now()
     due = OutboxEvent.objects.filter(pk=event_id, status=OutboxEvent.Status.PENDING, next_try_at__lte=now)
-    return due.update(next_try_at=now + dt.timedelta(seconds=CLAIM_SECONDS)) == 1
+    claim = dt.timedelta(seconds=settings.EVENTS_OUTBOX_CLAIM_SECONDS)
+    return due.update(next_try_at=now + claim) == 1
 
 
 def _metadata(event: OutboxEvent, signal: OpenEdxPublicSignal):
@@ -87,7 +89,7 @@ def publish_event(*, event_id: uuid.UUID) -> bool:
         _mark(event, status=OutboxEvent.Status.DEAD, last_error=f"serialization: {exc}", tries=F("tries") + 1)
         return False
     try:
-        bus.deliver(signal=signal, event_data=event_data, metadata=metadata)
+        bus.deliver(signal=signal, event_data=event_data, metadata=metadata, delivery_key=f"{event.pk}:{event.replays}")
     except bus.DeliveryError as exc:
         tries = event.tries + 1
         _mark(event, tries=tries, last_error=str(exc)[:2000], next_try_at=timezone.now() + retry_delay(tries))
@@ -116,7 +118,11 @@ def replay_events(*, event_ids: Iterable[uuid.UUID]) -> int:
     ids = list(event_ids)
     with transaction.atomic():
         count = OutboxEvent.objects.filter(pk__in=ids).update(
-            status=OutboxEvent.Status.PENDING, next_try_at=timezone.now(), sent_at=None, last_error=""
+            status=OutboxEvent.Status.PENDING,
+            next_try_at=timezone.now(),
+            sent_at=None,
+            last_error="",
+            replays=F("replays") + 1,  # a new delivery key: the bus takes the event again
         )
         for event_id in ids:
             transaction.on_commit(lambda event_id=event_id: kick(event_id))

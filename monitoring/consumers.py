@@ -270,6 +270,7 @@ class ExamDashboardConsumer(TicketConsumer):
         await self.on_resume({"after": after})
 
     async def disconnect(self, code):
+        self.closing = True  # no more flushes for this socket
         if getattr(self, "authorized", False):
             await self.channel_layer.group_discard(fanout.exam_group(self.exam_id), self.channel_name)
 
@@ -322,8 +323,23 @@ class ExamDashboardConsumer(TicketConsumer):
             self.flush_scheduled = True
             asyncio.get_running_loop().call_later(settings.MONITORING_REORDER_WAIT_MS / 1000, self.request_flush)
 
+    async def monitor_events(self, message) -> None:
+        """A batch of live events (the presence sweep): each handled as if it came alone."""
+        for seq, text in message["events"]:
+            await self.monitor_event({"seq": seq, "text": text})
+
     def request_flush(self) -> None:
-        asyncio.ensure_future(self.channel_layer.send(self.channel_name, {"type": "monitor.flush"}))
+        asyncio.ensure_future(self.send_flush())
+
+    async def send_flush(self) -> None:
+        """Through the layer, so the flush runs between this consumer's messages; if the layer is down, try
+        again later (a flush that never arrives would leave `flush_scheduled` set and holes open for good)."""
+        try:
+            await self.channel_layer.send(self.channel_name, {"type": "monitor.flush"})
+        except Exception:  # noqa: BLE001 - whatever the layer's backend raises while Redis is away
+            if not self.closing:
+                wait = settings.MONITORING_REORDER_WAIT_MS / 1000
+                asyncio.get_running_loop().call_later(wait, self.request_flush)
 
     async def monitor_flush(self, message) -> None:
         self.flush_scheduled = False

@@ -36,8 +36,33 @@ def exam_message(envelope: dict) -> dict:
 
 
 async def to_exam(exam_id: int, envelope: dict) -> None:
-    """Deliver one sequenced event to every dashboard of the exam (a full channel silently misses it)."""
-    await get_channel_layer().group_send(exam_group(exam_id), exam_message(envelope))
+    """Deliver one sequenced event to every dashboard of the exam (a full channel silently misses it).
+
+    A layer that cannot be reached (Redis down) is logged, not raised: the event is in the log, dashboards fill
+    the hole from it, and the learner socket that recorded it must stay open.
+    """
+    try:
+        await get_channel_layer().group_send(exam_group(exam_id), exam_message(envelope))
+    except Exception:  # noqa: BLE001 - redis errors, OSError, timeouts: whatever the layer's backend raises
+        log.warning(
+            "Fan-out of event %s to exam %s failed; dashboards fill it from the log", envelope.get("seq"), exam_id
+        )
+
+
+def exam_batch_message(envelopes: list[dict]) -> dict:
+    """Many sequenced events of one exam in one channel message (the sweep's presence changes)."""
+    return {"type": "monitor.events", "events": [[m["seq"], m["text"]] for m in map(exam_message, envelopes)]}
+
+
+async def to_exam_many(exam_id: int, envelopes: list[dict]) -> None:
+    """One group send for many events: a sweep turning 500 sessions stale sends one message per exam and
+    batch, not 500 (each is a Redis round trip on the publisher's queue and a message per dashboard)."""
+    try:
+        await get_channel_layer().group_send(exam_group(exam_id), exam_batch_message(envelopes))
+    except Exception:  # noqa: BLE001 - as to_exam: the log fills the holes
+        log.warning(
+            "Fan-out of %s events to exam %s failed; dashboards fill them from the log", len(envelopes), exam_id
+        )
 
 
 async def to_session(session_id, message_type: str, **payload) -> None:
@@ -129,6 +154,12 @@ def _send_from_sync(make_send, description: str) -> None:
 
 def to_exam_sync(exam_id: int, envelope: dict) -> None:
     _send_from_sync(partial(to_exam, exam_id, envelope), f"event {envelope.get('seq')} to exam {exam_id}")
+
+
+def to_exam_many_sync(exam_id: int, envelopes: list[dict]) -> None:
+    if envelopes:
+        description = f"events {envelopes[0].get('seq')}..{envelopes[-1].get('seq')} to exam {exam_id}"
+        _send_from_sync(partial(to_exam_many, exam_id, envelopes), description)
 
 
 def to_session_sync(session_id, message_type: str, **payload) -> None:

@@ -24,6 +24,7 @@ from monitoring.models import OFFLINE, ONLINE, STALE, ProctoringSession
 log = logging.getLogger(__name__)
 
 
+SWEEP_FANOUT_BATCH = 100  # presence events per dashboard message; the first ones need not wait for the last
 _CACHE_THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="monitoring-cache")
 
 
@@ -96,12 +97,32 @@ def state_for_silence(seconds: float) -> str:
     return ONLINE
 
 
-def publish_presence(event) -> None:
-    """Tell dashboards (sequenced) and the learner's socket (so its next heartbeat can flip back to online)."""
-    if event is None:
-        return
-    fanout.to_exam_sync(event.exam_id, selectors.envelope(event))
-    fanout.to_session_sync(event.session_id, "session.presence", state=event.kind)
+class PresenceBatch:
+    """The sweep's presence events, sent every SWEEP_FANOUT_BATCH changes: one group message per exam for the
+    dashboards (instead of one per session), then each learner's socket (so its next heartbeat can flip it back
+    to online)."""
+
+    def __init__(self):
+        self.events = []
+        self.added = 0
+
+    def add(self, event, tell_session: bool = True) -> None:
+        if event is not None:
+            self.added += 1
+            self.events.append((event, tell_session))
+            if len(self.events) >= SWEEP_FANOUT_BATCH:
+                self.send()
+
+    def send(self) -> None:
+        by_exam: dict[int, list[dict]] = {}
+        for event, _ in self.events:
+            by_exam.setdefault(event.exam_id, []).append(selectors.envelope(event))
+        for exam_id, envelopes in by_exam.items():
+            fanout.to_exam_many_sync(exam_id, envelopes)
+        for event, tell_session in self.events:
+            if tell_session:
+                fanout.to_session_sync(event.session_id, "session.presence", state=event.kind)
+        self.events = []
 
 
 def sweep(now: float | None = None) -> dict:
@@ -115,12 +136,12 @@ def sweep(now: float | None = None) -> dict:
         .only("id", "exam_id", "presence", "presence_changed", "attempt__status", "attempt__reset_at")
     )
     beats = cache.get_many([heartbeat_key(session.pk) for session in sessions])
+    batch = PresenceBatch()
     for session in sessions:
         running = session.attempt.status in statuses.IN_PROGRESS and session.attempt.reset_at is None
         if not running:
             fanout.to_session_sync(session.pk, "session.ended", status=session.attempt.status, reason="ended")
-            event = services.set_presence(session_id=session.pk, state=OFFLINE, now=_dt(now))
-            publish_presence(event)
+            batch.add(services.set_presence(session_id=session.pk, state=OFFLINE, now=_dt(now)))
             counts["ended"] += 1
             silent.append(heartbeat_key(session.pk))
             continue
@@ -128,11 +149,11 @@ def sweep(now: float | None = None) -> dict:
         target = state_for_silence(now - last)
         if target == ONLINE or target == session.presence:
             continue
-        event = services.set_presence(session_id=session.pk, state=target, now=_dt(now), flag=target == OFFLINE)
-        publish_presence(event)
+        batch.add(services.set_presence(session_id=session.pk, state=target, now=_dt(now), flag=target == OFFLINE))
         counts[target] += 1
         if target == OFFLINE:
             silent.append(heartbeat_key(session.pk))
+    batch.send()
     if silent:
         cache.delete_many(silent)  # batched beats are written without expiry; a new beat writes the key again
     counts["flagged"] = flag_closed_and_away(now)
@@ -162,13 +183,11 @@ def flag_closed_and_away(now: float) -> int:
         attempt__status__in=sorted(statuses.IN_PROGRESS),
         attempt__reset_at__isnull=True,
     ).values_list("pk", flat=True)
-    flagged = 0
+    batch = PresenceBatch()
     for session_id in list(away):
-        event = services.flag_offline_session(session_id=session_id)
-        if event is not None:
-            fanout.to_exam_sync(event.exam_id, selectors.envelope(event))
-            flagged += 1
-    return flagged
+        batch.add(services.flag_offline_session(session_id=session_id), tell_session=False)
+    batch.send()
+    return batch.added
 
 
 def _dt(epoch: float) -> datetime:

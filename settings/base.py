@@ -297,6 +297,9 @@ EVENT_BUS_PRODUCER_CONFIG = {
 EVENTS_OUTBOX_SWEEP_SECONDS = env_int("EVENTS_OUTBOX_SWEEP_SECONDS", 15)
 EVENTS_OUTBOX_RETRY_BASE_SECONDS = env_int("EVENTS_OUTBOX_RETRY_BASE_SECONDS", 5)
 EVENTS_OUTBOX_RETRY_MAX_SECONDS = env_int("EVENTS_OUTBOX_RETRY_MAX_SECONDS", 300)
+# How long a publisher holds a row; a publisher killed mid-publish leaves it to the sweep after this.
+# Longer than the slowest publish (bus connect + write timeouts), or a live publisher and the sweep overlap.
+EVENTS_OUTBOX_CLAIM_SECONDS = env_int("EVENTS_OUTBOX_CLAIM_SECONDS", 120)
 CELERY_BEAT_SCHEDULE["publish-pending-exam-events"] = {
     "task": "events.tasks.publish_due_events",
     "schedule": float(EVENTS_OUTBOX_SWEEP_SECONDS),

@@ -15,6 +15,7 @@ from events import services
 from events.models import OutboxEvent
 from events.tasks import publish_due_events
 from tests.events.conftest import UNREACHABLE_REDIS_URL, proctored_attempt_started, submit
+from tests.faults.reply_holding_proxy import ReplyHoldingProxy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TOPIC = "learning-exam-attempt-lifecycle"
@@ -118,6 +119,33 @@ def test_a_row_claimed_by_another_publisher_is_not_published_twice(redis_bus, re
     assert services._claim(row.id) is True  # e.g. the kick task took it
     assert services.publish_event(event_id=row.id) is False  # the sweep leaves it alone
     assert stream_entries(redis_client, redis_bus) == []
+
+
+def test_a_write_whose_reply_was_lost_is_not_added_twice(redis_bus, redis_client, captured, learner, proctored_exam):
+    """The XADD landed but the publisher never heard back (a timeout here; a SIGKILLed worker in the fault suite):
+    the re-driven publish must not add a second entry."""
+    port = redis_client.connection_pool.connection_kwargs["port"]
+    db = redis_client.connection_pool.connection_kwargs.get("db", 0)
+    proxy = ReplyHoldingProxy(port)
+    try:
+        proxy.hold_replies(after=b"XADD")
+        with override_settings(EVENT_BUS_REDIS_CONNECTION_URL=proxy.url(socket_timeout=1).replace("/0", f"/{db}")):
+            get_producer.cache_clear()
+            submit(proctored_attempt_started(learner, proctored_exam), learner)
+        row = OutboxEvent.objects.get()
+        assert (row.status, row.tries) == ("pending", 1)  # the publisher saw a timeout
+        assert len(stream_entries(redis_client, redis_bus)) == 1  # but the entry is there
+    finally:
+        proxy.release()
+        proxy.close()
+    get_producer.cache_clear()
+
+    OutboxEvent.objects.update(next_try_at=timezone.now())  # the retry is due
+    assert publish_due_events() == 1
+
+    assert OutboxEvent.objects.get().status == "sent"
+    assert [fields[b"id"] for _, fields in stream_entries(redis_client, redis_bus)] == [str(row.id).encode()]
+    assert captured.types == ["submitted"]
 
 
 class _Messages:

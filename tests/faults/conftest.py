@@ -1,6 +1,8 @@
 """Fault suite: real processes on PostgreSQL and Redis servers of its own (`make faults`, marker `faults`)."""
 
 import json
+import os
+import socket
 import urllib.request
 
 import pytest
@@ -8,9 +10,23 @@ from django.db import connection
 
 from tests.conftest import make_user
 
+
+def free_ports(ports: range):
+    """Ports of `ports` nobody listens on now, from a start that differs per run: another checkout may run the
+    suite at the same time on the same machine."""
+    start = os.getpid() % len(ports)
+    for port in [*ports[start:], *ports[:start]]:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        yield port
+
+
 # Ports of this suite (the project's fault range): HTTP 18400-18499, Redis 16400-16499.
-HTTP_PORTS = iter(range(18401, 18500))
-REDIS_PORTS = iter(range(16401, 16500))
+HTTP_PORTS = free_ports(range(18401, 18500))
+REDIS_PORTS = free_ports(range(16401, 16500))
 
 
 # Every module here starts with `pytestmark = FAULT_TEST`: excluded from `make test`, run by `make faults`.

@@ -30,11 +30,31 @@ def process_env(database_name: str, application_name: str = "exams-faults", **ex
         EVENTS_OUTBOX_SWEEP_SECONDS="2",
         EVENTS_OUTBOX_RETRY_BASE_SECONDS="1",
         EVENTS_OUTBOX_RETRY_MAX_SECONDS="4",
+        EVENTS_OUTBOX_CLAIM_SECONDS="6",  # a publisher killed mid-publish hands its row to the sweep after this
         MONITORING_SWEEP_SECONDS="2",
         CELERY_TASK_ALWAYS_EAGER="false",
         **extra,
     )
     return env
+
+
+def event_bus_env(bus_url: str, topic_prefix: str = "faults") -> dict:
+    """Settings of the Redis Streams event bus; the URL's socket timeouts stay below the claim time."""
+    return dict(
+        EVENT_BUS_PRODUCER="edx_event_bus_redis.create_producer",
+        EVENT_BUS_REDIS_CONNECTION_URL=bus_url,
+        EVENT_BUS_TOPIC_PREFIX=topic_prefix,
+    )
+
+
+def stream_event_ids(port: int, topic_prefix: str = "faults") -> list[str]:
+    """The `id` of every entry on the exam attempt stream of the bus Redis on `port` (in stream order)."""
+    client = redis.Redis(port=port, socket_connect_timeout=1)
+    try:
+        entries = client.xrange(f"{topic_prefix}-learning-exam-attempt-lifecycle")
+    finally:
+        client.close()
+    return [fields[b"id"].decode() for _, fields in entries]
 
 
 def wait_until(condition, timeout: float, what: str, interval: float = 0.25):
@@ -133,3 +153,19 @@ def _answers(url: str) -> bool:
 
 def log_text(process) -> str:
     return Path(process.log_path).read_text(errors="replace")
+
+
+@contextmanager
+def asgi(port: int, env: dict, log_dir: Path):
+    """`manage.py run_asgi` (uvicorn, one process) on `port`, as docs/monitoring.md runs it in production."""
+    command = [sys.executable, "manage.py", "run_asgi", "--port", str(port), "--workers", "1"]
+    with spawned(f"asgi-{port}", command, {**env, "DATABASE_POOL": "true"}, log_dir) as process:
+        wait_until(lambda: _answers(f"http://127.0.0.1:{port}/health/"), 60, f"run_asgi on {port}")
+        yield process
+
+
+def monitoring_env(database_name: str, redis_url: str) -> dict:
+    """ASGI processes on the Redis channel layer and cache (`REDIS_URL`); Celery eager (no broker in these tests)."""
+    env = process_env(database_name, REDIS_URL=redis_url, CELERY_BROKER_URL="memory://localhost/")
+    env["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    return env

@@ -2,15 +2,19 @@
 
 import asyncio
 import time
+from collections import Counter
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import InMemoryChannelLayer
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 
 from exams import statuses
-from monitoring import presence
+from exams.models import User
+from monitoring import fanout, presence, services
+from monitoring.demo import seed_live_exam
 from monitoring.models import ProctoringSession, SessionEvent
 from monitoring.tasks import sweep_presence
 from tests.monitoring.conftest import (
@@ -113,3 +117,39 @@ def test_heartbeats_are_written_in_one_batch_per_flush_interval(clients, learner
 
     run(scenario)
     assert len(writes) == 1 and list(writes[0]) == [key]  # three beats, one write
+
+
+class CountingLayer(InMemoryChannelLayer):
+    """The in-memory layer, counting group sends per group (each is a Redis PUBLISH on the real layer)."""
+
+    sends: Counter = Counter()
+
+    async def group_send(self, group, message):
+        CountingLayer.sends[group] += 1
+        await super().group_send(group, message)
+
+
+def test_sessions_going_stale_together_reach_a_dashboard_in_one_group_send(clients, course_staff, settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "tests.monitoring.test_presence.CountingLayer"}}
+    seed = seed_live_exam(course_id="course-v1:Stale+Burst+2026", name="Burst", learners=5, lms_user_id_base=70000)
+    staff = dashboard_ticket(clients, User.objects.get(username=seed["staff_username"]), seed["exam_id"])
+    for row in seed["learners"]:  # their sockets connected
+        services.set_presence(session_id=row["session_id"], state="online")
+    CountingLayer.sends.clear()
+
+    async def scenario():
+        dashboard, snapshot = await connect_dashboard(seed["exam_id"], staff)
+        start = time.time()
+        for row in seed["learners"]:
+            await presence.beat(row["session_id"], now=start)
+        counts = await sweep(now=start + 26)
+        received = [await receive(dashboard) for _ in seed["learners"]]
+        assert await dashboard.receive_nothing(0.2)  # once each
+        await dashboard.disconnect()
+        return snapshot, counts, received
+
+    snapshot, counts, received = run(scenario)
+    assert counts["stale"] == 5
+    assert [message["seq"] for message in received] == list(range(snapshot["seq"] + 1, snapshot["seq"] + 6))
+    assert {message["sid"] for message in received} == {row["session_id"] for row in seed["learners"]}
+    assert CountingLayer.sends[fanout.exam_group(seed["exam_id"])] == 1  # not one per session
