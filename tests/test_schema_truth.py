@@ -9,9 +9,12 @@ import re
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from rest_framework.test import APIClient
 
+from exams.keys import COURSE_KEY_PATTERN, is_valid_course_key
 from exams.rest import urls as exam_urls
 from exams.rest.pagination import BoundedLimitOffsetPagination
 from exams.rest.views import attempts, instructor, providers
@@ -40,9 +43,9 @@ def _group_body(named_group: str) -> str:
     return re.fullmatch(r"\(\?P<\w+>(.*)\)", named_group).group(1)
 
 
-# path parameter → the regex its URL pattern (or converter) matches; session_id uses Django's <uuid:> converter
+# path parameter → the regex its URL pattern (or converter) matches; session_id uses Django's <uuid:> converter,
+# course_id the course key form the views accept (narrower than the reference's URL regex)
 PATH_REGEXES = {
-    "course_id": _group_body(exam_urls.COURSE_ID_PATTERN),
     "content_id": _group_body(exam_urls.USAGE_KEY_PATTERN),
     "exam_id": ID_REGEX,
     "attempt_id": ID_REGEX,
@@ -88,8 +91,22 @@ def test_every_path_parameter_has_the_pattern_of_its_url(schema):
             name = parameter["name"]
             if name == "session_id":
                 assert parameter["schema"] == {"type": "string", "format": "uuid"}, path
+            elif name == "course_id":
+                assert parameter["schema"] == {"type": "string", "pattern": COURSE_KEY_PATTERN}, path
             else:
                 assert parameter["schema"] == {"type": "string", "pattern": f"^{PATH_REGEXES[name]}$"}, (path, name)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(COURSE_KEY_PATTERN, fullmatch=True))
+def test_every_course_key_the_schema_advertises_is_routed_and_accepted(course_id):
+    assert re.fullmatch(_group_body(exam_urls.COURSE_ID_PATTERN), course_id)
+    assert is_valid_course_key(course_id)
+
+
+@pytest.mark.parametrize("refused", ["a", "course-v1:a+b", "course-v1:a+.+c", "./b/c", "a/../c", "course-v1:a+b+c/d"])
+def test_what_the_course_key_pattern_refuses_the_views_refuse(refused):
+    assert not re.search(COURSE_KEY_PATTERN, refused) and not is_valid_course_key(refused)
 
 
 def test_the_id_converter_and_the_monitoring_urls_take_ids_as_the_schema_says():
