@@ -8,6 +8,15 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 PATH_STEERING_PARTS = ("", ".", "..")
+# The course keys the OpenAPI schema advertises: `course-v1:ORG+COURSE+RUN` and the deprecated `ORG/COURSE/RUN`,
+# each part opaque-keys' id characters in ASCII, not starting with a dot (so never `.` or `..`). Every key it matches
+# is valid (`is_valid_course_key`); keys with non-ASCII letters are accepted too but not advertised
+# (ECMA-262's `\w` is ASCII). tests/test_schema_truth.py holds the two together.
+_PART = r"[A-Za-z0-9_~:-][A-Za-z0-9_~:.-]*"
+_DEPRECATED_PART = r"[A-Za-z0-9_-][A-Za-z0-9_.-]*"
+COURSE_KEY_PATTERN = (
+    rf"^(course-v1:{_PART}\+{_PART}\+{_PART}|{_DEPRECATED_PART}/{_DEPRECATED_PART}/{_DEPRECATED_PART})$"
+)
 
 
 def _safe_course_key(key, *, run_optional: bool = False) -> bool:

@@ -16,24 +16,43 @@ ERROR_RESPONSES = {
 }
 # `{"detail": "..."}`; serializer validation errors of the contract's PATCH endpoints name the field instead.
 ERROR_SCHEMA = {"type": "object", "properties": {"detail": {"type": "string"}, "errors": {}}}
-# Answers without a body the serializer describes: no running attempt, no exam for the content id.
+EMPTY_OBJECT = {"type": "object", "maxProperties": 0}
+# Answers without a body the serializer describes: no running attempt.
 EMPTY_ANSWERS = {
-    ("/api/v1/exams/attempt/latest/", "get"): {"type": "object", "maxProperties": 0},
+    ("/api/v1/exams/attempt/latest/", "get"): EMPTY_OBJECT,
+}
+# Object-valued properties that are `{}` when there is nothing to show: (component, property).
+EMPTY_PROPERTIES = {
+    ("StudentExamResponse", "exam"),  # the content id names no exam
+    ("StudentExam", "attempt"),  # the learner has no attempt at the exam
 }
 
 
-def _allow_empty_exam(schemas: dict) -> None:
-    """The student exam payload is `{"exam": {}}` when the content id names no exam."""
-    for schema in schemas.values():
-        exam = schema.get("properties", {}).get("exam")
-        if exam and exam.get("$ref") == "#/components/schemas/StudentExam":
-            schema["properties"]["exam"] = {"oneOf": [exam, {"type": "object", "maxProperties": 0}]}
+def _allow_empty_objects(schemas: dict) -> None:
+    for component, name in EMPTY_PROPERTIES:
+        properties = schemas[component]["properties"]
+        declared = properties[name]
+        inner = declared["allOf"][0] if "allOf" in declared else declared  # spectacular wraps readOnly refs
+        properties[name] = {"oneOf": [inner, dict(EMPTY_OBJECT)]}
+
+
+def declare_course_keys(result, generator, request, public):
+    """`course_id` in a path: the URL regex (the reference's) lets through what `ExamsAPIView` then refuses with
+    400; the schema states the course key form the views accept (exams.keys.COURSE_KEY_PATTERN)."""
+    from exams.keys import COURSE_KEY_PATTERN
+
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] == "course_id":
+                    parameter["schema"] = {"type": "string", "pattern": COURSE_KEY_PATTERN}
+    return result
 
 
 def declare_error_responses(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["ErrorDetail"] = ERROR_SCHEMA
-    _allow_empty_exam(schemas)
+    _allow_empty_objects(schemas)
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():

@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from exams.api import ExamsAPIView, JwtAuthentication, is_course_staff
 from exams_service.pages import error_page
-from exams_service.security.inputs import InputError, read_int
+from exams_service.security.inputs import InputError
+from exams_service.security.params import IntParam, UuidParam
 from monitoring import board, commands, selectors, services, tickets
 from monitoring.models import ProctoringSession
 from monitoring.serializers import (
@@ -21,16 +22,19 @@ from monitoring.serializers import (
     TicketSerializer,
 )
 
+AFTER = IntParam("after", description="Events with a greater seq")
+LIMIT = IntParam("limit", description="At most this many events (clamped to 1..MONITORING_REPLAY_LIMIT)")
+SESSION_ID = UuidParam("session_id", description="Only this session's events")
 
-def _int_param(request, name: str, default: int, maximum: int | None = None) -> int:
-    raw = request.query_params.get(name, "")
+
+def _int_param(request, param: IntParam, default: int) -> int:
+    raw = request.query_params.get(param.name, "")
     if raw == "":
         return default
     try:
-        value = read_int(raw, name=name)
+        return param.read(raw)
     except InputError as error:
-        raise ValidationError({"detail": f"{name} must be a non-negative integer."}) from error
-    return min(value, maximum) if maximum is not None else value
+        raise ValidationError({"detail": f"{param.name} must be a non-negative integer."}) from error
 
 
 def _require_exam_staff(user, exam_id: int) -> None:
@@ -82,19 +86,19 @@ class ExamEventsView(ExamsAPIView):
     """GET ?after=<seq>&limit=&session_id= → `{"events": [...], "last_seq", "has_more"}` (replay for dashboards)."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("after", int, description="Events with a greater seq"),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("session_id", str, description="Only this session's events"),
-        ],
+        parameters=[AFTER.openapi(), LIMIT.openapi(), SESSION_ID.openapi()],
         responses=EventPageSerializer,
     )
     def get(self, request, exam_id):
         _require_exam_staff(request.user, exam_id)
-        after = _int_param(request, "after", 0)
-        limit = max(_int_param(request, "limit", 100, maximum=settings.MONITORING_REPLAY_LIMIT), 1)
-        session_id = request.query_params.get("session_id") or None
-        if session_id is not None and not ProctoringSession.objects.filter(pk=_uuid(session_id), exam_id=exam_id):
+        after = _int_param(request, AFTER, 0)
+        limit = min(max(_int_param(request, LIMIT, 100), 1), settings.MONITORING_REPLAY_LIMIT)
+        try:
+            session = SESSION_ID.read(request.query_params.get("session_id"))
+        except InputError as error:
+            raise ValidationError({"detail": "session_id must be a UUID."}) from error
+        session_id = str(session) if session else None
+        if session_id is not None and not ProctoringSession.objects.filter(pk=session, exam_id=exam_id):
             raise NotFound({"detail": "No such session in this exam."})
         events = selectors.events_after(exam_id, after, limit + 1, session_id=session_id)
         return Response(
@@ -109,15 +113,6 @@ class ExamSessionsView(ExamsAPIView):
     def get(self, request, exam_id):
         _require_exam_staff(request.user, exam_id)
         return Response(selectors.snapshot(exam_id))
-
-
-def _uuid(value: str):
-    import uuid
-
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise ValidationError({"detail": "session_id must be a UUID."}) from exc
 
 
 def _page_error(request, status: int, title: str, message: str):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make fuzz`: schemathesis over /api/schema/ against a live gunicorn, once per identity (learner, course staff,
 # global staff JWTs), fixed seed. Fails on any 5xx, any response that violates the schema, any undeclared status code.
-# SQLite in .local/ by default; TEST_DATABASE=postgresql uses PostgreSQL (127.0.0.1:5432, database exams_fuzz).
+# SQLite in .local/ by default; TEST_DATABASE=postgresql uses PostgreSQL (127.0.0.1:5432, database
+# exams_fuzz_<checkout hash>, one per checkout like the test databases, so parallel checkouts never drop each other's).
 # FUZZ_EXAMPLES (cases per operation), FUZZ_MAX_TIME (seconds per identity), FUZZ_SEED, FUZZ_PORT tune the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +14,9 @@ MAX_TIME=${FUZZ_MAX_TIME:-600}
 mkdir -p .local/fuzz
 export DJANGO_SETTINGS_MODULE=settings.local DJANGO_DEBUG=false
 if [ "${TEST_DATABASE:-sqlite}" = postgresql ]; then
-  psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS exams_fuzz" -c "CREATE DATABASE exams_fuzz"
-  export DATABASE_URL=postgresql://postgres@127.0.0.1:5432/exams_fuzz
+  db="exams_fuzz_$(printf %s "$PWD" | sha1sum | cut -c1-8)"
+  psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db"
 else
   rm -f .local/fuzz/fuzz.sqlite3
   export DATABASE_URL="sqlite:///$PWD/.local/fuzz/fuzz.sqlite3"

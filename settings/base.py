@@ -164,6 +164,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "exams_service.schema.declare_error_responses",  # 4xx/503 `{"detail"}` on every operation
+        "exams_service.schema.declare_course_keys",  # course_id: the course key form the views accept
     ],
 }
 

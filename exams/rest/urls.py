@@ -9,18 +9,19 @@ from exams.rest.views.course_exams import CourseExamsView
 from exams.rest.views.instructor import AllowanceDetailView, AllowancesView, InstructorAttemptsListView
 from exams.rest.views.learner import OnboardingView, ProctoringSettingsView, StudentExamAttemptView
 from exams.rest.views.providers import ProctoringProvidersView
+from exams_service.security.params import ID_REGEX
 
 INTERNAL_COURSE_KEY_PATTERN = r"([^/+]+(/|\+)[^/+]+(/|\+)[^/?]+)"
 EXTERNAL_COURSE_KEY_PATTERN = r"([A-Za-z0-9-_:]+)"
 COURSE_ID_PATTERN = rf"(?P<course_id>({INTERNAL_COURSE_KEY_PATTERN}|{EXTERNAL_COURSE_KEY_PATTERN}))"
 USAGE_KEY_PATTERN = r"(?P<content_id>(?:i4x://?[^/]+/[^/]+/[^/]+/[^@]+(?:@[^/]+)?)|(?:[^/]+))"
-EXAM_ID_PATTERN = r"(?P<exam_id>[0-9]{1,18})"
+EXAM_ID_PATTERN = rf"(?P<exam_id>{ID_REGEX})"
 COURSE = rf"course_id/{COURSE_ID_PATTERN}"
 
 urlpatterns = [
     re_path(rf"^exams/{COURSE}/allowances/?$", AllowancesView.as_view(), name="course-allowances"),
     re_path(
-        rf"^exams/{COURSE}/allowances/(?P<allowance_id>[0-9]{{1,18}})/?$",
+        rf"^exams/{COURSE}/allowances/(?P<allowance_id>{ID_REGEX})/?$",
         AllowanceDetailView.as_view(),
         name="course-allowance",
     ),
@@ -31,7 +32,7 @@ urlpatterns = [
     re_path(rf"^access_tokens/exam_id/{EXAM_ID_PATTERN}/?$", ExamAccessTokenView.as_view(), name="exam-access-tokens"),
     re_path(r"^exams/attempt/?$", ExamAttemptCreateView.as_view(), name="exams-attempt"),
     re_path(r"^exams/attempt/latest/?$", LatestAttemptView.as_view(), name="exams-attempt-latest"),
-    re_path(r"^exams/attempt/(?P<attempt_id>[0-9]{1,18})/?$", ExamAttemptView.as_view(), name="exams-attempt-detail"),
+    re_path(rf"^exams/attempt/(?P<attempt_id>{ID_REGEX})/?$", ExamAttemptView.as_view(), name="exams-attempt-detail"),
     re_path(
         rf"^instructor_view/{COURSE}/attempts/?$", InstructorAttemptsListView.as_view(), name="instructor-attempts-list"
     ),

@@ -12,6 +12,9 @@ MAX_INT = 2**63 - 1  # the widest column we store (BigAutoField / bigint)
 MAX_INT_DIGITS = 19
 MAX_JSON_DEPTH = 20
 MAX_JSON_BYTES = 1024 * 1024
+# `read_str`'s rule as a JSON Schema pattern for URL parameters: no NUL. (Lone surrogates cannot travel in a URL:
+# percent-decoding yields UTF-8 or U+FFFD. A surrogate range here would refuse emoji in ECMA-262's UTF-16 regexes.)
+URL_TEXT_PATTERN = r"^[^\x00]*$"
 _ASCII_INTEGER = re.compile(rf"-?[0-9]{{1,{MAX_INT_DIGITS}}}", re.ASCII)
 
 

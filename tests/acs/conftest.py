@@ -8,8 +8,10 @@ from exams.state_machine import Action, Actor
 from tests.acs.client import AcsTool
 from tests.lti import conftest as lti_fixtures
 
-# fixtures shared with the LTI tests: a PEM-registered tool (LTI_API_BASE http://testserver), its key, an attempt
+# fixtures shared with the LTI tests: a PEM-registered tool (LTI_API_BASE http://testserver), its key, an attempt,
+# and a second registration with its own key
 pem_config, tool_key, attempt = lti_fixtures.pem_config, lti_fixtures.tool_key, lti_fixtures.attempt
+other_acs_tool = lti_fixtures.other_acs_tool
 
 # how a test attempt reaches each status through the state machine
 _PATH = {

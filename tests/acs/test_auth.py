@@ -13,8 +13,7 @@ from exams.models import AttemptReview, ExamAttempt, ProctoringProvider
 from lti.models import PlatformKey
 from lti.services import keys
 from lti.services.access_tokens import ACS_SCOPE
-from lti.services.registration import register_tool
-from tests.acs.client import AcsTool, control_body
+from tests.acs.client import control_body
 from tests.lti.helpers import GATE, auth_request, start
 from tests.lti.tool import new_rsa_key, pem
 
@@ -40,19 +39,6 @@ def assert_unauthorized(response, error="invalid_token"):
     if error:
         assert f'error="{error}"' in response["WWW-Authenticate"]
     assert response.json()["detail"]
-
-
-@pytest.fixture
-def other_tool(proctored_exam, settings):
-    """A second vendor with its own registration and key."""
-    key = new_rsa_key()
-    config = register_tool(
-        provider_name="other_vendor",
-        oidc_url="https://other.example/login",
-        launch_url="https://other.example/launch",
-        tool_public_key=pem(key, False),
-    )
-    return AcsTool(config=config, key=key)
 
 
 def test_token_endpoint_grants_the_acs_scope(acs_tool):
@@ -137,8 +123,8 @@ def test_token_without_the_acs_scope_is_403(acs_tool, started_attempt, pem_confi
     assert not ExamAttempt.objects.get(pk=started_attempt.pk).is_paused
 
 
-def test_token_of_another_registration_is_403(acs_tool, other_tool, started_attempt):
-    response = acs_tool.post(control_body(started_attempt, "pause"), token=other_tool.access_token())
+def test_token_of_another_registration_is_403(acs_tool, other_acs_tool, started_attempt):
+    response = acs_tool.post(control_body(started_attempt, "pause"), token=other_acs_tool.access_token())
     assert response.status_code == 403
     assert "registration" in response.json()["detail"]
     assert not ExamAttempt.objects.get(pk=started_attempt.pk).is_paused
@@ -149,20 +135,20 @@ def test_unknown_registration_in_the_url_is_403(acs_tool, started_attempt, pem_c
     assert response.status_code == 403
 
 
-def test_a_tool_cannot_act_on_attempts_of_other_providers_exams(acs_tool, other_tool, started_attempt):
+def test_a_tool_cannot_act_on_attempts_of_other_providers_exams(acs_tool, other_acs_tool, started_attempt):
     """The other vendor, with a valid token at its own URL, does not see this provider's attempts."""
-    response = other_tool.post(control_body(started_attempt, "terminate", reason_code="0"))
+    response = other_acs_tool.post(control_body(started_attempt, "terminate", reason_code="0"))
     assert response.status_code == 404
     assert ExamAttempt.objects.get(pk=started_attempt.pk).status == "started"
 
 
-def test_provider_switch_moves_the_attempts_to_the_new_tool(acs_tool, other_tool, started_attempt):
+def test_provider_switch_moves_the_attempts_to_the_new_tool(acs_tool, other_acs_tool, started_attempt):
     """Access follows ProctoringProvider.lti_configuration_id, not who launched first."""
     provider = ProctoringProvider.objects.get(pk=started_attempt.exam.provider_id)
-    provider.lti_configuration_id = str(other_tool.config.pk)
+    provider.lti_configuration_id = str(other_acs_tool.config.pk)
     provider.save()
     assert acs_tool.post(control_body(started_attempt, "flag")).status_code == 404
-    assert other_tool.post(control_body(started_attempt, "flag")).status_code == 200
+    assert other_acs_tool.post(control_body(started_attempt, "flag")).status_code == 200
 
 
 # --- key rotation -----------------------------------------------------------------------------------------------

@@ -39,9 +39,11 @@ def prepare(env: dict, learners: int = 1) -> dict:
 
 
 @contextmanager
-def serving(command: list[str], env: dict, port: int):
-    """Run a server process (its own process group) until the block ends, once its /health/ answers."""
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+def serving(command: list[str], env: dict, port: int, log: Path | None = None):
+    """Run a server process (its own process group) until the block ends, once its /health/ answers;
+    `log` receives its stdout and stderr."""
+    output = open(log, "wb") if log else None  # noqa: SIM115 (closed after the server exits)
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=output)
     try:
         deadline = time.time() + 60
         while True:
@@ -59,10 +61,13 @@ def serving(command: list[str], env: dict, port: int):
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+        if output:
+            output.close()
 
 
-def asgi_server(env: dict, port: int, workers: int = 1):
-    return serving([sys.executable, "manage.py", "run_asgi", "--port", str(port), "--workers", str(workers)], env, port)
+def asgi_server(env: dict, port: int, workers: int = 1, log: Path | None = None):
+    command = [sys.executable, "manage.py", "run_asgi", "--port", str(port), "--workers", str(workers)]
+    return serving(command, env, port, log=log)
 
 
 def daphne_server(env: dict, port: int):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exams import timers
@@ -62,9 +63,9 @@ class ProctoredReviewSerializer(serializers.Serializer):
 class InstructorAttemptSerializer(serializers.Serializer):
     attempt_id = serializers.IntegerField(source="pk")
     attempt_status = serializers.CharField(source="status")
-    start_time = serializers.DateTimeField()
-    end_time = serializers.DateTimeField()
-    allowed_time_limit_mins = serializers.IntegerField()
+    start_time = serializers.DateTimeField(allow_null=True, help_text="null until the attempt starts")
+    end_time = serializers.DateTimeField(allow_null=True, help_text="null until the attempt ends")
+    allowed_time_limit_mins = serializers.IntegerField(allow_null=True, help_text="null until the attempt starts")
     exam_type = serializers.CharField(source="exam.exam_type")
     exam_display_name = serializers.CharField(source="exam.exam_name")
     username = serializers.CharField(source="user.username")
@@ -75,9 +76,18 @@ class InstructorAttemptSerializer(serializers.Serializer):
         return ProctoredReviewSerializer(reviews[0]).data if reviews else None
 
 
+# `start_clock` as views.attempts.parse_start_clock reads it: "true"/"false" in any case, spaces around allowed
+START_CLOCK_PATTERN = r"^\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])\s*$"
+
+
+@extend_schema_field({"oneOf": [{"type": "boolean"}, {"type": "string", "pattern": START_CLOCK_PATTERN}]})
+class StartClockField(serializers.Field):
+    """Documents `start_clock` (the view parses it)."""
+
+
 class CreateAttemptRequestSerializer(serializers.Serializer):
     exam_id = serializers.IntegerField(help_text="Id of an active exam")
-    start_clock = serializers.CharField(required=False, help_text='"true" or "false" (a JSON boolean also works)')
+    start_clock = StartClockField(required=False, help_text='"true" or "false" (a JSON boolean also works)')
     attempt_proctored = serializers.CharField(required=False, help_text="Ignored")
 
 

@@ -1,6 +1,8 @@
 """Learner and staff attempt endpoints: create, act on, reset, and the latest attempt."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+import re
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -8,6 +10,7 @@ from exams import exam_cache, exceptions, legacy, selectors
 from exams import statuses as s
 from exams.models import ExamAttempt
 from exams.rest.serializers.attempts import (
+    START_CLOCK_PATTERN,
     AttemptIdSerializer,
     CreateAttemptRequestSerializer,
     StudentAttemptSerializer,
@@ -16,16 +19,20 @@ from exams.rest.serializers.attempts import (
 from exams.rest.views.base import ExamsAPIView
 from exams.services.attempts import act_on_attempt, create_attempt, expire_if_time_up, reset_attempt
 from exams_service.security.inputs import MAX_INT, InputError, read_int
+from exams_service.security.params import TextParam
 from exams_service.security.rest import BoundedJSONParser, CheckedFormParser, CheckedMultiPartParser
+
+# the content id `latest` looks up (usage keys fit Exam.content_id: 255 characters)
+CONTENT_ID = TextParam("content_id", max_length=255, description="Usage key of the exam subsection")
 
 
 def parse_start_clock(value) -> bool:
-    """`start_clock` arrives as the strings "true"/"false" from the MFE; a JSON boolean works too."""
+    """`start_clock` arrives as the strings "true"/"false" (any case) from the MFE; a JSON boolean works too."""
     if value is None:
         return False
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+    if isinstance(value, str) and re.search(START_CLOCK_PATTERN, value):
         return value.strip().lower() == "true"
     raise ValidationError({"detail": 'start_clock must be "true" or "false".'})
 
@@ -83,12 +90,12 @@ class LatestAttemptView(ExamsAPIView):
     """The attempt the MFE polls: running first, then a legacy one, then the latest for `content_id`."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("content_id", str, description="Usage key of the exam subsection")],
+        parameters=[CONTENT_ID.openapi()],
         responses=StudentAttemptSerializer,
     )
     def get(self, request):
         # Usage keys never contain spaces: a client that did not encode `+` sent them as spaces.
-        content_id = (request.query_params.get("content_id") or "").replace(" ", "+")
+        content_id = CONTENT_ID.read((request.query_params.get("content_id") or "").replace(" ", "+"))
         attempt = None
         exam_exists = False
         if content_id:

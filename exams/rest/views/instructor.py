@@ -1,6 +1,6 @@
 """Course staff views: the attempts of an exam and extra-time allowances."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from exams import exceptions, selectors
@@ -11,7 +11,10 @@ from exams.rest.serializers.allowances import AllowanceRequestItemSerializer, Al
 from exams.rest.serializers.attempts import InstructorAttemptSerializer
 from exams.rest.views.base import ExamsAPIView, invalid_list_data, require_list
 from exams.services.allowances import delete_allowance, upsert_allowances
-from exams_service.security.inputs import InputError, read_int
+from exams_service.security.inputs import InputError
+from exams_service.security.params import IntParam
+
+EXAM_ID = IntParam("exam_id", minimum=1, required=True, description="Id of an exam of the course")
 
 
 class InstructorAttemptsListView(ExamsAPIView):
@@ -19,12 +22,12 @@ class InstructorAttemptsListView(ExamsAPIView):
     pagination_class = BoundedLimitOffsetPagination
 
     @extend_schema(
-        parameters=[OpenApiParameter("exam_id", int, required=True)],
+        parameters=[EXAM_ID.openapi()],
         responses=InstructorAttemptSerializer(many=True),
     )
     def get(self, request, course_id):
         try:
-            exam_id = read_int(request.query_params.get("exam_id"), name="exam_id", minimum=1)
+            exam_id = EXAM_ID.read(request.query_params.get("exam_id"))
         except InputError as error:
             raise exceptions.ExamsError("exam_id is required and must be an integer.") from error
         if not Exam.objects.filter(pk=exam_id, course_id=course_id).exists():
