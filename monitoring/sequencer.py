@@ -47,7 +47,11 @@ def sequence_pending(exam_id: int, *, wait: bool = False) -> list[SessionEvent]:
 
 
 def has_pending(exam_id: int) -> bool:
-    return SessionEvent.objects.filter(exam_id=exam_id, seq__isnull=True).exists()
+    """One index probe in plain SQL (it follows every status change)."""
+    table = connection.ops.quote_name(SessionEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE exam_id = %s AND seq IS NULL LIMIT 1", [exam_id])
+        return cursor.fetchone() is not None
 
 
 def exams_with_pending() -> list[int]:

@@ -84,12 +84,9 @@ def read_str(value, *, name: str, max_length: int, required: bool = False) -> st
 
 def check_json_value(value, *, name: str = "The JSON document", max_depth: int = MAX_JSON_DEPTH):
     """Raise InputError unless `value` is at most `max_depth` deep with clean strings/keys and finite numbers."""
-    level, depth = [value], 0
+    level, depth = [value], 0  # depth counts containers, as `_nesting_exceeds` counts brackets
     while level:
-        depth += 1
-        if depth > max_depth:
-            raise TooDeep(f"{name} is nested more than {max_depth} levels deep.")
-        children = []
+        children, containers = [], False
         for item in level:
             if isinstance(item, str):
                 problem = clean_text_problem(item)
@@ -98,10 +95,16 @@ def check_json_value(value, *, name: str = "The JSON document", max_depth: int =
             elif isinstance(item, float) and not math.isfinite(item):
                 raise UnstorableValue(f"{name}: numbers must be finite.")
             elif isinstance(item, dict):
+                containers = True
                 children.extend(item.keys())
                 children.extend(item.values())
             elif isinstance(item, list):
+                containers = True
                 children.extend(item)
+        if containers:
+            depth += 1
+            if depth > max_depth:
+                raise TooDeep(f"{name} is nested more than {max_depth} levels deep.")
         level = children
     return value
 

@@ -4,6 +4,7 @@ is accepted can always be encoded (stored, rendered)."""
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -140,3 +141,10 @@ def test_socket_messages_are_declared_shapes_or_bad_messages(message):
             continue
         assert type_ in shapes and isinstance(data, dict)
         encodable(data)
+
+
+def test_the_depth_limit_counts_containers_the_same_before_and_after_parsing():
+    """20 nested arrays around a scalar pass the bracket pre-check, so the parsed value must pass too."""
+    assert read_json("[" * 20 + "1" + "]" * 20) is not None
+    with pytest.raises(InputError):
+        read_json("[" * 21 + "1" + "]" * 21)
