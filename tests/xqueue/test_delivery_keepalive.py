@@ -1,0 +1,88 @@
+"""Deliveries reuse kept-alive connections per LMS host (a real loopback LMS counts TCP connections)."""
+
+import json
+from itertools import count
+
+import pytest
+from django.utils import timezone
+
+from tests.xqueue.lms_server import LoopbackLms
+from xqueue import services
+from xqueue.models import DeliveryState, Submission, SubmissionState
+
+pytestmark = pytest.mark.django_db(transaction=True)
+_keys = count(1)
+
+
+def due_results(queue, url: str, n: int) -> list[int]:
+    """`n` graded results due for delivery to `url` (what put_result leaves behind)."""
+    now = timezone.now()
+    created = Submission.objects.bulk_create(
+        Submission(
+            queue=queue,
+            lms_header=json.dumps({"lms_callback_url": url, "lms_key": f"key-{next(_keys)}", "queue_name": queue.name}),
+            lms_body="{}",
+            lms_callback_url=url,
+            callback_digest=f"digest-{n}-{i}-{next(_keys)}",
+            state=SubmissionState.GRADED,
+            grader_reply='{"correct": true, "score": 1, "msg": "ok"}',
+            finished_at=now,
+            delivery_state=DeliveryState.PENDING,
+            delivery_due_at=now,
+        )
+        for i in range(n)
+    )
+    return [submission.pk for submission in created]
+
+
+def test_drains_reuse_one_connection_per_thread(queue, settings):
+    settings.XQUEUE_DELIVERY_CONCURRENCY = 2
+    with LoopbackLms() as lms:
+        due_results(queue, lms.url(), 20)
+        assert services.deliver_due_results() == {"due": 20, "delivered": 20, "retrying": 0}
+        first = lms.connections
+        assert 1 <= first <= 2  # one per delivery thread, not one per result
+        due_results(queue, lms.url(), 20)
+        assert services.deliver_due_results()["delivered"] == 20
+        assert lms.connections == first  # the next drain reuses them
+    assert len(lms.keys) == 40 and set(lms.keys.values()) == {1}
+    assert Submission.objects.filter(delivery_state=DeliveryState.DELIVERED).count() == 40
+
+
+def test_single_deliveries_reuse_the_connection(queue):
+    with LoopbackLms() as lms:
+        for submission_id in due_results(queue, lms.url(), 5):
+            assert services.deliver_result(submission_id=submission_id, expected_attempts=0).delivered
+        assert lms.connections == 1
+
+
+def test_each_lms_host_gets_its_own_connection(queue, settings):
+    settings.XQUEUE_DELIVERY_CONCURRENCY = 1
+    with LoopbackLms() as first, LoopbackLms() as second:
+        due_results(queue, first.url(), 3)
+        due_results(queue, second.url(), 3)
+        assert services.deliver_due_results()["delivered"] == 6
+        assert (first.connections, second.connections) == (1, 1)
+        assert sum(first.keys.values()) == sum(second.keys.values()) == 3
+
+
+def test_a_restarted_lms_gets_the_next_result_at_the_first_attempt(queue, settings):
+    settings.XQUEUE_DELIVERY_CONCURRENCY = 1
+    with LoopbackLms() as lms:
+        port = lms.port
+        due_results(queue, lms.url(), 1)
+        assert services.deliver_due_results()["delivered"] == 1
+    with LoopbackLms(port=port) as restarted:
+        (later,) = due_results(queue, restarted.url(), 1)
+        assert services.deliver_due_results() == {"due": 1, "delivered": 1, "retrying": 0}
+    assert Submission.objects.get(pk=later).delivery_attempts == 1
+    assert sum(restarted.keys.values()) == 1
+
+
+def test_cookies_from_the_lms_are_not_sent_back(queue, settings):
+    settings.XQUEUE_DELIVERY_CONCURRENCY = 1
+    with LoopbackLms(set_cookie="sessionid=from-the-lms; Path=/") as lms:
+        due_results(queue, lms.url(), 3)
+        assert services.deliver_due_results()["delivered"] == 3
+    assert lms.cookies == [None, None, None]
+    assert lms.connections == 1
