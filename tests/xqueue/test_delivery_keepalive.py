@@ -1,13 +1,15 @@
 """Deliveries reuse kept-alive connections per LMS host (a real loopback LMS counts TCP connections)."""
 
 import json
+from datetime import timedelta
 from itertools import count
 
 import pytest
 from django.utils import timezone
+from freezegun import freeze_time
 
 from tests.xqueue.lms_server import LoopbackLms
-from xqueue import services
+from xqueue import services, tasks
 from xqueue.models import DeliveryState, Submission, SubmissionState
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,3 +88,20 @@ def test_cookies_from_the_lms_are_not_sent_back(queue, settings):
         assert services.deliver_due_results()["delivered"] == 3
     assert lms.cookies == [None, None, None]
     assert lms.connections == 1
+
+
+def test_lms_down_then_up_a_drain_delivers_each_result_once(queue, settings):
+    settings.XQUEUE_DELIVERY_CONCURRENCY = 2
+    with LoopbackLms() as probe:
+        port = probe.port  # a free port; nothing listens on it once this block ends
+    with freeze_time("2026-03-01 10:00:00") as clock:
+        due_results(queue, f"http://127.0.0.1:{port}/cb", 6)
+        assert services.deliver_due_results() == {"due": 6, "delivered": 0, "retrying": 6}
+        clock.tick(timedelta(seconds=settings.XQUEUE_DELIVERY_BACKOFF_BASE + 1))
+        with LoopbackLms(port=port) as lms:
+            assert services.deliver_due_results() == {"due": 6, "delivered": 6, "retrying": 0}
+            clock.tick(timedelta(hours=1))
+            assert services.deliver_due_results()["due"] == 0
+            assert tasks.sweep()["redelivered"] == 0
+    assert len(lms.keys) == 6 and set(lms.keys.values()) == {1}
+    assert set(Submission.objects.values_list("delivery_state", "delivery_attempts")) == {(DeliveryState.DELIVERED, 2)}

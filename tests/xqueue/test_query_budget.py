@@ -53,4 +53,6 @@ def test_grader_requests_stay_within_budget(production_caches, grader, lms, queu
     assert len(result) <= result_budget, result
     assert len(empty) <= empty_budget, empty
     assert not any(sql.startswith(("BEGIN", "COMMIT", "SAVEPOINT")) for sql in result)  # put_result: autocommit
+    writes = [sql for sql in handout + result + empty if sql.startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert not any("session" in sql.split("SET", 1)[0] for sql in writes), writes  # no session write per request
     assert not any("FOR UPDATE" in sql and "SKIP LOCKED" not in sql for sql in handout + empty)
