@@ -11,6 +11,7 @@ from freezegun import freeze_time
 from tests.xqueue.lms_server import LoopbackLms
 from xqueue import services, tasks
 from xqueue.models import DeliveryState, Submission, SubmissionState
+from xqueue.services import lms_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 _keys = count(1)
@@ -105,3 +106,22 @@ def test_lms_down_then_up_a_drain_delivers_each_result_once(queue, settings):
             assert tasks.sweep()["redelivered"] == 0
     assert len(lms.keys) == 6 and set(lms.keys.values()) == {1}
     assert set(Submission.objects.values_list("delivery_state", "delivery_attempts")) == {(DeliveryState.DELIVERED, 2)}
+
+
+def test_a_thread_keeps_a_bounded_number_of_lms_connections(queue, settings):
+    settings.XQUEUE_DELIVERY_CONCURRENCY = 1
+    servers = [LoopbackLms() for _ in range(lms_client.MAX_ORIGINS_PER_THREAD + 2)]
+    for server in servers:
+        server.__enter__()
+    try:
+        for server in servers:
+            due_results(queue, server.url(), 1)
+            assert services.deliver_due_results()["delivered"] == 1
+        assert services.deliver_due_results()["due"] == 0
+        due_results(queue, servers[0].url(), 1)  # its connection was closed to make room: a new one
+        due_results(queue, servers[-1].url(), 1)  # still open
+        assert services.deliver_due_results()["delivered"] == 2
+        assert (servers[0].connections, servers[-1].connections) == (2, 1)
+    finally:
+        for server in servers:
+            server.__exit__(None, None, None)

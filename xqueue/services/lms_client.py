@@ -17,6 +17,7 @@ from requests.adapters import HTTPAdapter
 
 from exams_service.security import outgoing_urls
 
+MAX_ORIGINS_PER_THREAD = 16
 _local = threading.local()
 
 
@@ -48,6 +49,8 @@ def _origin(url: str) -> _Origin:
     key = (parts.scheme.lower(), (parts.hostname or "").lower(), parts.port)
     origin = sessions.get(key)
     if origin is None:
+        if len(sessions) >= MAX_ORIGINS_PER_THREAD:  # callback ports are the LMS's to choose: bound the sockets
+            sessions.pop(next(iter(sessions))).session.close()
         origin = sessions[key] = _Origin()
     return origin
 
