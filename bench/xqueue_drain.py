@@ -285,7 +285,7 @@ def report(results: list[dict], args) -> None:
         "client-side cost takes a large share of this 2-core machine (grader CPU column). The server path: "
         "get_submission = session (Redis) + one `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) "
         "RETURNING` (queue settings and the grader's user cached per process); put_result = session + one "
-        "conditional `UPDATE`; LMS delivery is a batch drain requested at most every "
+        "conditional `UPDATE`; LMS delivery is a batch drain requested at once when idle, then at most once per "
         "`XQUEUE_DELIVERY_BATCH_SECONDS` per process (no Celery message per result). For scale: the legacy "
         "XQueue server managed about 45 graded/s with 16 graders (about 200/s with persistent connections) "
         "and handed the same submission out twice about 400 times per 2,000.",

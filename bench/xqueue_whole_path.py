@@ -150,6 +150,7 @@ def run_phase(system, stub: LmsStub, graders: int, count: int, phase: str, timeo
         meter.__enter__()
     started = time.time()
     handed = drain(base, graders, "lean")
+    graders_done = time.time()
     finished = stub.log.wait_for(set(keys), timeout)
     for meter in meters:
         meter.__exit__(None, None, None)
@@ -161,6 +162,8 @@ def run_phase(system, stub: LmsStub, graders: int, count: int, phase: str, timeo
         "graders": graders,
         "graded_per_second": round(graded / elapsed, 1),
         "seconds": round(elapsed, 2),
+        "grading_seconds": handed["seconds"],
+        "delivery_lag_seconds": round((finished or time.time()) - graders_done, 2),
         "duplicate_handouts": handed["duplicate_handouts"],
         "grader_errors": handed["errors"],
         **tally,
@@ -217,15 +220,16 @@ def report(results: list[dict], args) -> None:
         "with its own driver (it filters booleans with `= 0`, which PostgreSQL refuses), results posted inside "
         "`put_result`. CPU per graded submission: server = gunicorn workers + their PostgreSQL backends (on MariaDB: "
         "the whole mariadbd, the worker's queries included); worker = the Celery worker's processes (+ their "
-        "PostgreSQL backends).",
+        "PostgreSQL backends). Delivery lag = from the last grader finishing to the LMS having every result.",
         "",
-        "| system | graders | graded/s | seconds | dup. hand-outs | dup. deliveries | lost | server CPU ms "
-        "| worker CPU ms |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| system | graders | graded/s | seconds | delivery lag s | dup. hand-outs | dup. deliveries | lost "
+        "| server CPU ms | worker CPU ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['system']} | {r['graders']} | {r['graded_per_second']} | {r['seconds']} | "
+            f"{r['delivery_lag_seconds']} | "
             f"{r['duplicate_handouts']} | {r['duplicate_deliveries']} | {r['lost']} | {r['server_cpu_ms']} | "
             f"{r['worker_cpu_ms']} |"
         )

@@ -24,18 +24,38 @@ class Clock:
         return self.now
 
 
-def test_one_drain_request_per_window():
+def test_idle_drains_at_once_then_one_drain_per_window():
     clock, sent = Clock(), []
     trigger = DrainTrigger(sent.append, clock=clock)
+    assert trigger.request(0.25) is True  # idle: a drain at once
+    clock.now += 0.01
+    assert trigger.request(0.25) is True  # the first may already have looked: one more, when the window ends
+    clock.now += 0.1
+    assert trigger.request(0.25) is False  # covered by the one waiting to start
+    clock.now += 0.12  # 0.02 s before it starts: too close to count on it, so one more a window later
     assert trigger.request(0.25) is True
-    clock.now += 0.125
-    assert trigger.request(0.25) is False  # covered: the drain runs after the window ends
-    clock.now += 0.125
-    assert trigger.request(0.25) is True
-    assert sent == [0.25, 0.25]
+    clock.now += 10
+    assert trigger.request(0.25) is True  # idle again: at once
+    assert sent == [0, pytest.approx(0.24), pytest.approx(0.27), 0]
 
 
-def test_results_ask_for_one_drain_when_not_eager(grader, lms, queue, settings, monkeypatch):
+def test_a_drain_request_that_could_not_be_sent_is_asked_again():
+    clock, sent, failing = Clock(), [], [True]
+
+    def send(countdown):
+        if failing.pop():
+            raise ConnectionError("broker down")
+        sent.append(countdown)
+
+    trigger = DrainTrigger(send, clock=clock)
+    with pytest.raises(ConnectionError):
+        trigger.request(0.25)
+    failing.append(False)
+    assert trigger.request(0.25) is True
+    assert sent == [0]
+
+
+def test_results_ask_for_few_drains_when_not_eager(grader, lms, queue, settings, monkeypatch):
     settings.XQUEUE_DELIVERY_BATCH_SECONDS = 30
     sent = []
     monkeypatch.setattr(dispatch, "_trigger", DrainTrigger(sent.append))
@@ -43,7 +63,8 @@ def test_results_ask_for_one_drain_when_not_eager(grader, lms, queue, settings, 
     for _ in range(3):
         submit(lms, lms_header(callback_url="http://127.0.0.1:9/cb"))
         assert put_result(grader, pull(grader)["xqueue_header"], GOOD_RESULT)["return_code"] == 0
-    assert sent == [30]
+    assert len(sent) == 2  # the first result at once, the rest with the next drain (no message per result)
+    assert sent[0] == 0 and 29 < sent[1] <= 30
     assert Submission.objects.filter(delivery_state=DeliveryState.PENDING, delivery_attempts=0).count() == 3
 
 

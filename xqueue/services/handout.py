@@ -31,6 +31,11 @@ def _eligible(queue: Queue, now):
     )
 
 
+def _has_exhausted(queue: Queue) -> bool:
+    """Whether a visible submission of `queue` has used all its attempts (and must be failed, not handed out)."""
+    return _eligible(queue, timezone.now()).filter(attempts__gte=queue.max_attempts).exists()
+
+
 def _fail_exhausted(*, submission_id: int, attempts: int, now) -> bool:
     """Fail a timed-out submission that used all its attempts (compare-and-set on attempts)."""
     failed = Submission.objects.filter(
@@ -140,7 +145,10 @@ def claim_next(*, queue: Queue, grader: str) -> Handout | None:
     elsewhere an atomic conditional update on the attempt counter decides who wins.
     """
     if connection.vendor == "postgresql":
-        return _claim_in_one_statement(queue=queue, grader=grader) or _claim_with_row_locks(queue=queue, grader=grader)
+        handout = _claim_in_one_statement(queue=queue, grader=grader)
+        if handout is None and _has_exhausted(queue):  # an empty poll stays one more cheap read
+            handout = _claim_with_row_locks(queue=queue, grader=grader)
+        return handout
     if connection.features.has_select_for_update_skip_locked:
         return _claim_with_row_locks(queue=queue, grader=grader)
     return _claim_with_conditional_update(queue=queue, grader=grader)
