@@ -47,7 +47,8 @@ def seed(sessions: int) -> dict:
 
     from exams.models import CourseStaffRole, Exam, ExamAttempt, User
     from exams.services.dev_tokens import dev_jwt_for
-    from monitoring.models import ExamStream, ProctoringSession
+    from monitoring.models import ProctoringSession
+    from monitoring.sequencer import ensure_stream
     from monitoring.services import record_anomaly
 
     exam = Exam.objects.create(
@@ -58,7 +59,7 @@ def seed(sessions: int) -> dict:
         time_limit_mins=240,
         is_active=True,
     )
-    staff = User.objects.create(username="bench_dash_staff", email="bench_dash_staff@example.com")
+    staff = User.objects.create(username="bench_dash_staff", email="bench_dash_staff@example.com", lms_user_id=699999)
     CourseStaffRole.objects.create(user=staff, course_id=COURSE_ID, role="staff")
     users = User.objects.bulk_create(
         [User(username=f"learner_{i:04d}", email=f"l{i}@example.com", lms_user_id=700000 + i) for i in range(sessions)]
@@ -76,7 +77,7 @@ def seed(sessions: int) -> dict:
             for user in users
         ]
     )
-    ExamStream.objects.create(exam=exam)
+    ensure_stream(exam.pk)
     rows = ProctoringSession.objects.bulk_create(
         [ProctoringSession(attempt=a, exam=exam, user_id=a.user_id, presence="online") for a in attempts]
     )
