@@ -141,15 +141,19 @@ class Load:
                         message = json.loads(await asyncio.wait_for(ws.recv(), 1))
                     except TimeoutError:
                         continue
-                    if message.get("type") == "anomaly":
-                        sent = self.sent_anomalies.get((message["sid"], message["data"]["client_seq"]))
-                        if sent is not None:
-                            self.fanout_ms.append((time.time() - sent) * 1000)
-                            self.delivered += 1
-                    elif message.get("type") in ("gap", "error"):
-                        self.errors.append(f"dashboard {message['type']}")
+                    self.on_dashboard_message(message)
         except Exception as error:  # noqa: BLE001 - counted
             self.errors.append(f"dashboard: {error!r}")
+
+    def on_dashboard_message(self, message: dict) -> None:
+        """Fan-out latency of the anomalies this run sent; gaps and errors counted."""
+        if message.get("type") == "anomaly":
+            sent = self.sent_anomalies.get((message["sid"], message["data"]["client_seq"]))
+            if sent is not None:
+                self.fanout_ms.append((time.time() - sent) * 1000)
+                self.delivered += 1
+        elif message.get("type") in ("gap", "error"):
+            self.errors.append(f"dashboard {message['type']}")
 
     async def learner(self, sid: str, ticket: dict, gate: asyncio.Semaphore, connected: list) -> None:
         url = f"ws://127.0.0.1:{PORT}{ticket['ws_path']}?ticket={ticket['ticket']}"

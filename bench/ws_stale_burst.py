@@ -6,12 +6,9 @@ fan-out takes the same path as in production: the per-process publisher thread a
 """
 
 import asyncio
-import json
 import time
 
-import websockets
-
-from bench.ws_sessions import DASHBOARDS, PORT, Load, pct
+from bench.ws_sessions import DASHBOARDS, Load, pct
 
 
 class StaleBurst(Load):
@@ -20,23 +17,10 @@ class StaleBurst(Load):
         self.swept_at: float | None = None
         self.stale_ms: list[float] = []
 
-    async def dashboard(self, ticket: dict, ready: asyncio.Event, counter: list) -> None:
-        url = f"ws://127.0.0.1:{PORT}{ticket['ws_path']}?ticket={ticket['ticket']}"
-        try:
-            async with websockets.connect(url, max_size=2**24, open_timeout=60, compression=None) as ws:
-                await ws.recv()  # snapshot
-                counter[0] += 1
-                if counter[0] == DASHBOARDS:
-                    ready.set()
-                while not self.stop.is_set():
-                    try:
-                        message = json.loads(await asyncio.wait_for(ws.recv(), 1))
-                    except TimeoutError:
-                        continue
-                    if message.get("type") == "presence" and message["data"]["kind"] == "stale" and self.swept_at:
-                        self.stale_ms.append((time.time() - self.swept_at) * 1000)
-        except Exception as error:  # noqa: BLE001 - counted
-            self.errors.append(f"dashboard: {error!r}")
+    def on_dashboard_message(self, message: dict) -> None:
+        """Time from the sweep to each `stale` presence event."""
+        if message.get("type") == "presence" and message["data"]["kind"] == "stale" and self.swept_at:
+            self.stale_ms.append((time.time() - self.swept_at) * 1000)
 
     async def learner_writer(self, ws, sid: str, pending: dict) -> None:
         await self.stop.wait()  # connected (its first beat was written), then silent

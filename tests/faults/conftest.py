@@ -70,3 +70,13 @@ def call(method: str, url: str, user, body: dict | None = None, timeout: float =
             return response.status, json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
+
+
+def start_attempts(base: str, users, exam_id: int) -> dict[int, int]:
+    """Start a timed attempt for each user through the API at `base`; {user pk: attempt id}."""
+    attempt_ids = {}
+    for user in users:
+        status, reply = call("POST", f"{base}/exams/attempt", user, {"exam_id": exam_id, "start_clock": "true"})
+        assert status == 200, reply
+        attempt_ids[user.pk] = reply["exam_attempt_id"]
+    return attempt_ids

@@ -12,19 +12,11 @@ from monitoring.models import SessionEvent
 from tests.faults.conftest import FAULT_TEST, HTTP_PORTS, call
 from tests.faults.monitoring_setup import proctor, sessions_for
 from tests.faults.processes import asgi, log_text, monitoring_env, redis_server
-from tests.faults.ws_clients import Dashboard, Learner
+from tests.faults.ws_clients import Dashboard, Learner, until
 
 LEARNERS = 6
 
 pytestmark = FAULT_TEST
-
-
-async def until(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.2)
 
 
 def logged_seqs(port: int, exam_id: int, after: int, user) -> list[int]:

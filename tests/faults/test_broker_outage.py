@@ -9,7 +9,7 @@ from django.utils import timezone
 from events.models import OutboxEvent
 from exams.models import ExamAttempt
 from exams_service.worker_liveness import is_alive
-from tests.faults.conftest import FAULT_TEST, call, learners
+from tests.faults.conftest import FAULT_TEST, call, learners, start_attempts
 from tests.faults.processes import celery, gunicorn, log_text, process_env, redis_server, wait_until
 
 OUTAGE_SECONDS = 20
@@ -27,13 +27,7 @@ def test_broker_outage_with_running_attempts(database_name, http_port, redis_por
             with celery("beat", env, log_dir):
                 wait_until(lambda: " ready." in log_text(worker), 90, "the worker to be ready")
                 users = learners(6)
-                attempt_ids = {}
-                for user in users:
-                    status, body = call(
-                        "POST", f"{base}/exams/attempt", user, {"exam_id": timed_exam.pk, "start_clock": "true"}
-                    )
-                    assert status == 200, body
-                    attempt_ids[user.pk] = body["exam_attempt_id"]
+                attempt_ids = start_attempts(base, users, timed_exam.pk)
                 time.sleep(3)  # the worker has taken whatever the attempts queued (before: 6 ETA deadline tasks)
                 broker.stop()
                 outage_started = time.monotonic()

@@ -9,20 +9,12 @@ from monitoring.models import SessionEvent
 from tests.faults.conftest import FAULT_TEST
 from tests.faults.monitoring_setup import proctor, sessions_for
 from tests.faults.processes import asgi, log_text, monitoring_env, redis_server
-from tests.faults.ws_clients import Dashboard, Learner
+from tests.faults.ws_clients import Dashboard, Learner, until
 
 OUTAGE_SECONDS = 10
 LEARNERS = 4
 
 pytestmark = FAULT_TEST
-
-
-async def until(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.2)
 
 
 def test_channel_layer_redis_outage_with_open_sockets(database_name, http_port, redis_port, log_dir, timed_exam):

@@ -7,7 +7,7 @@ import signal
 import time
 
 from events.models import OutboxEvent
-from tests.faults.conftest import FAULT_TEST, REDIS_PORTS, call, learners
+from tests.faults.conftest import FAULT_TEST, REDIS_PORTS, call, learners, start_attempts
 from tests.faults.processes import (
     celery,
     event_bus_env,
@@ -31,13 +31,7 @@ def test_worker_killed_mid_publish(database_name, http_port, redis_port, log_dir
         base = f"http://127.0.0.1:{http_port}/api/v1"
         with gunicorn(http_port, env, log_dir), celery("beat", env, log_dir):
             users = learners(6, prefix="sigkill")
-            attempt_ids = {}
-            for user in users:
-                status, reply = call(
-                    "POST", f"{base}/exams/attempt", user, {"exam_id": timed_exam.pk, "start_clock": "true"}
-                )
-                assert status == 200, reply
-                attempt_ids[user.pk] = reply["exam_attempt_id"]
+            attempt_ids = start_attempts(base, users, timed_exam.pk)
             with celery("worker", env, log_dir, "-c", "2", name="celery-worker-killed") as doomed:
                 wait_until(lambda: " ready." in log_text(doomed), 90, "the first worker to be ready")
                 proxy.hold_replies(after=b"XADD")

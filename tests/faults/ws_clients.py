@@ -181,3 +181,12 @@ class Dashboard(Client):
 
     def repeated_within_a_connection(self) -> list[int]:
         return [seq for counter in self.received_per_connection for seq, count in counter.items() if count > 1]
+
+
+async def until(condition, timeout: float, what: str):
+    """Wait (asynchronously) until `condition()` holds, or fail naming `what`."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.2)

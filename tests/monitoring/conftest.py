@@ -9,6 +9,7 @@ from django.core.cache import cache
 
 from exams.services.attempts import create_attempt
 from exams_service.asgi import application
+from monitoring import selectors, services
 from monitoring.services import ensure_session
 
 ORIGIN = "http://test.exams:18740"
@@ -100,3 +101,10 @@ async def connect_dashboard(exam_id, ticket, after=None):
     assert connected
     first = await receive(communicator)
     return communicator, first
+
+
+def record_tab_blur(session, client_seq: int) -> dict:
+    """Store a learner's anomaly as its socket would and return the envelope dashboards receive."""
+    anomaly = {"kind": "tab_blur", "severity": 0.5, "client_seq": client_seq}
+    event, _ = services.record_anomaly(session_id=session.pk, exam_id=session.exam_id, anomaly=anomaly)
+    return selectors.envelope(event)

@@ -6,7 +6,7 @@ import redis
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer
 
-from monitoring import fanout, selectors, services
+from monitoring import fanout
 from tests.monitoring.conftest import (
     connect_dashboard,
     connect_learner,
@@ -14,6 +14,7 @@ from tests.monitoring.conftest import (
     learner_ticket,
     receive,
     receive_until,
+    record_tab_blur,
     run,
     send,
 )
@@ -68,14 +69,9 @@ def test_a_hole_flush_that_could_not_be_sent_is_sent_when_redis_is_back(clients,
     settings.MONITORING_REORDER_WAIT_MS = 100
     ticket = dashboard_ticket(clients, course_staff, session.exam_id)
 
-    def record(client_seq):
-        anomaly = {"kind": "tab_blur", "severity": 0.5, "client_seq": client_seq}
-        event, _ = services.record_anomaly(session_id=session.pk, exam_id=session.exam_id, anomaly=anomaly)
-        return selectors.envelope(event)
-
     async def scenario():
         dashboard, snapshot = await connect_dashboard(session.exam_id, ticket)
-        first, second = [await database_sync_to_async(record)(client_seq) for client_seq in (1, 2)]
+        first, second = [await database_sync_to_async(record_tab_blur)(session, seq) for seq in (1, 2)]
         await fanout.to_exam(session.exam_id, second)  # the first one's fan-out was lost
         assert (await receive(dashboard))["seq"] == second["seq"]
         RedisAwayLayer.down = True  # when the flush is due, the layer is away

@@ -18,6 +18,7 @@ from tests.monitoring.conftest import (
     dashboard_ticket,
     learner_ticket,
     receive,
+    record_tab_blur,
     run,
     send,
 )
@@ -143,14 +144,9 @@ def test_out_of_order_events_are_sent_at_once_and_never_twice(clients, course_st
     settings.MONITORING_REORDER_WAIT_MS = 2000
     ticket = dashboard_ticket(clients, course_staff, session.exam_id)
 
-    def record(client_seq):
-        anomaly = {"kind": "tab_blur", "severity": 0.5, "client_seq": client_seq}
-        event, _ = services.record_anomaly(session_id=session.pk, exam_id=session.exam_id, anomaly=anomaly)
-        return selectors.envelope(event)
-
     async def scenario():
         dashboard, snapshot = await connect_dashboard(session.exam_id, ticket)
-        first, second = [await database_sync_to_async(record)(client_seq) for client_seq in (1, 2)]
+        first, second = [await database_sync_to_async(record_tab_blur)(session, seq) for seq in (1, 2)]
         await fanout.to_exam(session.exam_id, second)  # another process was faster
         assert (await receive(dashboard))["seq"] == snapshot["seq"] + 2
         await fanout.to_exam(session.exam_id, first)
