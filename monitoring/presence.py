@@ -24,6 +24,7 @@ from monitoring.models import OFFLINE, ONLINE, STALE, ProctoringSession
 log = logging.getLogger(__name__)
 
 
+ENDED = "ended"  # the sweep's count of sessions whose attempt ended (they go offline)
 SWEEP_FANOUT_BATCH = 100  # presence events per dashboard message; the first ones need not wait for the last
 _CACHE_THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="monitoring-cache")
 
@@ -136,23 +137,32 @@ def sweep(now: float | None = None) -> dict:
         .only("id", "exam_id", "presence", "presence_changed", "attempt__status", "attempt__reset_at")
     )
     beats = cache.get_many([heartbeat_key(session.pk) for session in sessions])
-    batch = PresenceBatch()
+    changes: dict[tuple[int, str], list] = {}  # (exam, target) → session ids, written in one transaction each
     for session in sessions:
         running = session.attempt.status in statuses.IN_PROGRESS and session.attempt.reset_at is None
         if not running:
             fanout.to_session_sync(session.pk, "session.ended", status=session.attempt.status, reason="ended")
-            batch.add(services.set_presence(session_id=session.pk, state=OFFLINE, now=_dt(now)))
-            counts["ended"] += 1
+            changes.setdefault((session.exam_id, ENDED), []).append(session.pk)
             silent.append(heartbeat_key(session.pk))
             continue
         last = beats.get(heartbeat_key(session.pk), session.presence_changed.timestamp())
         target = state_for_silence(now - last)
         if target == ONLINE or target == session.presence:
             continue
-        batch.add(services.set_presence(session_id=session.pk, state=target, now=_dt(now), flag=target == OFFLINE))
-        counts[target] += 1
+        changes.setdefault((session.exam_id, target), []).append(session.pk)
         if target == OFFLINE:
             silent.append(heartbeat_key(session.pk))
+    batch = PresenceBatch()
+    for (exam_id, target), session_ids in changes.items():
+        state, flag = (OFFLINE, False) if target == ENDED else (target, target == OFFLINE)
+        for start in range(0, len(session_ids), SWEEP_FANOUT_BATCH):
+            chunk = session_ids[start : start + SWEEP_FANOUT_BATCH]
+            events = services.set_presence_many(
+                exam_id=exam_id, session_ids=chunk, state=state, now=_dt(now), flag=flag
+            )
+            counts[target] += len(events)
+            for event in events:
+                batch.add(event)
     batch.send()
     if silent:
         cache.delete_many(silent)  # batched beats are written without expiry; a new beat writes the key again

@@ -236,6 +236,43 @@ def set_presence(
     return event
 
 
+@retry_database_errors
+def set_presence_many(*, exam_id: int, session_ids: list, state: str, now: datetime, flag: bool = False) -> list:
+    """The sweep's presence transitions for many sessions of one exam in one transaction: the sessions locked in
+    id order, one UPDATE, the exam's counter locked once and the events inserted together (lock order as in
+    `lock_session_row`: sessions, then the counter). Sessions already in `state` are left alone."""
+    assert state in (ONLINE, STALE, OFFLINE)
+    no_key = connection.features.has_select_for_no_key_update
+    with transaction.atomic():
+        rows = ProctoringSession.objects.select_for_update(no_key=no_key).filter(pk__in=session_ids, exam_id=exam_id)
+        sessions = list(rows.exclude(presence=state).order_by("pk"))
+        if not sessions:
+            return []
+        for session in sessions:
+            session.presence, session.presence_changed = state, now
+            session.flagged = session.flagged or flag
+        ProctoringSession.objects.bulk_update(sessions, ["presence", "presence_changed", "flagged"])
+        stream = ExamStream.objects.select_for_update().filter(exam_id=exam_id).first()
+        if stream is None:
+            sequencer.ensure_stream(exam_id)
+            stream = ExamStream.objects.select_for_update().get(exam_id=exam_id)
+        events = [
+            SessionEvent(
+                exam_id=exam_id,
+                session_id=session.pk,
+                seq=stream.last_seq + offset,
+                type=PRESENCE,
+                kind=state,
+                data={"flagged": session.flagged},
+            )
+            for offset, session in enumerate(sessions, start=1)
+        ]
+        stream.last_seq += len(events)
+        stream.save(update_fields=["last_seq"])
+        SessionEvent.objects.bulk_create(events)
+    return events
+
+
 def flag_offline_session(*, session_id) -> SessionEvent | None:
     """Flag an offline, unflagged session (its socket closed and the learner stayed away): logged as a presence
     event `offline` with `flagged: true`. None when it came back or was flagged already."""

@@ -5,11 +5,14 @@ import time
 from collections import Counter
 
 import pytest
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from exams import statuses
 from exams.models import User
@@ -153,3 +156,19 @@ def test_sessions_going_stale_together_reach_a_dashboard_in_one_group_send(clien
     assert [message["seq"] for message in received] == list(range(snapshot["seq"] + 1, snapshot["seq"] + 6))
     assert {message["sid"] for message in received} == {row["session_id"] for row in seed["learners"]}
     assert CountingLayer.sends[fanout.exam_group(seed["exam_id"])] == 1  # not one per session
+
+
+def test_a_stale_burst_is_written_in_a_constant_number_of_queries(settings):
+    """Issue 16: 500 sessions going stale at once were 500 transactions before the first dashboard heard of it."""
+    seed = seed_live_exam(course_id="course-v1:Stale+Bulk+2026", name="Bulk", learners=12, lms_user_id_base=71000)
+    for row in seed["learners"]:
+        services.set_presence(session_id=row["session_id"], state="online")
+    start = time.time()
+    for row in seed["learners"]:
+        async_to_sync(presence.beat)(row["session_id"], now=start)
+    with CaptureQueriesContext(connection) as ctx:
+        counts = presence.sweep(now=start + 26)
+    assert counts["stale"] == 12
+    assert len(ctx.captured_queries) <= 12  # read, then one transaction for the exam's batch, then leftovers
+    seqs = SessionEvent.objects.filter(exam_id=seed["exam_id"], type="presence", kind="stale").values_list("seq")
+    assert sorted(seq for (seq,) in seqs) == list(range(min(seqs)[0], min(seqs)[0] + 12))
