@@ -230,7 +230,8 @@ def report(runs: dict, queries: dict, args) -> None:
             cpu_ratio += f" (≤ {CPU_TARGETS[name]})"
         lines.append(
             f"| {name} | {concurrency} | {result['rps']:.0f} | {result['p99_ms']:.1f} | {result['cpu_ms']:.2f} | "
-            f"{result['errors']} | {queries.get(name, 0):.1f} | {compared or '—'} | {ratio} | {target} | {cpu_ratio} |"
+            f"{result['errors']} | {f'{queries[name]:.1f}' if name in queries else '2 (by construction)'} | "
+            f"{compared or '—'} | {ratio} | {target} | {cpu_ratio} |"
         )
     lines += [
         "",
