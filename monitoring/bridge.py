@@ -69,9 +69,7 @@ def _command_ids(event_seq: int, command_seq: int | None) -> dict:
 
 def status_committed(event: SessionEvent, from_status, to_status, action, command_seq=None) -> None:
     """Number the exam's pending events (this one among them, unless a concurrent holder does) and send them."""
-    numbered = sequencer.sequence_pending(event.exam_id)
-    for each in numbered:
-        fanout.to_exam_sync(each.exam_id, selectors.envelope(each))
+    numbered = number_and_send(event.exam_id)
     if from_status in statuses.IN_PROGRESS and to_status not in statuses.IN_PROGRESS:
         if action == "proctor_terminate":
             ids = _command_ids(command_seq or _seq_of(event, numbered), command_seq)
@@ -79,13 +77,20 @@ def status_committed(event: SessionEvent, from_status, to_status, action, comman
         fanout.to_session_sync(event.session_id, "session.ended", status=to_status, reason=action)
 
 
+def number_and_send(exam_id: int, *, wait: bool = False) -> list[SessionEvent]:
+    """Number the exam's pending events (`monitoring.sequencer`) and send the ones this call numbered."""
+    numbered = sequencer.sequence_pending(exam_id, wait=wait)
+    for event in numbered:
+        fanout.to_exam_sync(event.exam_id, selectors.envelope(event))
+    return numbered
+
+
 def _seq_of(event: SessionEvent, numbered: list[SessionEvent]) -> int | None:
     """The event's seq, waiting for the holder of the exam's sequencer when it numbers it (rare: a terminate
     without a proctor command)."""
     seq = next((each.seq for each in numbered if each.pk == event.pk), None)
     if seq is None:
-        for each in sequencer.sequence_pending(event.exam_id, wait=True):
-            fanout.to_exam_sync(each.exam_id, selectors.envelope(each))
+        number_and_send(event.exam_id, wait=True)
         seq = SessionEvent.objects.filter(pk=event.pk).values_list("seq", flat=True).first()
     return seq
 

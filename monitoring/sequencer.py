@@ -26,6 +26,19 @@ def ensure_stream(exam_id: int) -> None:
     ExamSequencer.objects.bulk_create([ExamSequencer(exam_id=exam_id)], ignore_conflicts=True)
 
 
+def reserve_seqs(exam_id: int, count: int) -> int:
+    """Lock the exam's counter (created if missing) and advance it by `count`; returns the seq before them. Call
+    it inside the transaction that inserts the numbered events, after any session rows it locks (lock order)."""
+    stream = ExamStream.objects.select_for_update().filter(exam_id=exam_id).first()
+    if stream is None:
+        ensure_stream(exam_id)
+        stream = ExamStream.objects.select_for_update().get(exam_id=exam_id)
+    first = stream.last_seq
+    stream.last_seq += count
+    stream.save(update_fields=["last_seq"])
+    return first
+
+
 def sequence_pending(exam_id: int, *, wait: bool = False) -> list[SessionEvent]:
     """Number the exam's pending events; returns those this call numbered (in seq order), maybe none.
 
@@ -98,10 +111,8 @@ def _number_batch(exam_id: int) -> list[SessionEvent]:
     pending = list(SessionEvent.objects.filter(exam_id=exam_id, seq__isnull=True).order_by("id")[:BATCH])
     if not pending:
         return []
-    stream = ExamStream.objects.select_for_update().get(exam_id=exam_id)
+    first = reserve_seqs(exam_id, len(pending))
     for offset, event in enumerate(pending, start=1):
-        event.seq = stream.last_seq + offset
-    stream.last_seq += len(pending)
-    stream.save(update_fields=["last_seq"])
+        event.seq = first + offset
     SessionEvent.objects.bulk_update(pending, ["seq"])
     return pending

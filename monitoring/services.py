@@ -91,13 +91,7 @@ def record_event(
         # is recovered from below, and that needs one to keep the caller's transaction usable.
         with transaction.atomic(savepoint=client_seq is not None):
             lock_session_row(session_id)  # lock order: session before the exam's counter (docs/architecture.md)
-            stream = ExamStream.objects.select_for_update().filter(exam_id=exam_id).first()
-            if stream is None:
-                sequencer.ensure_stream(exam_id)
-                stream = ExamStream.objects.select_for_update().get(exam_id=exam_id)
-            stream.last_seq += 1
-            stream.save(update_fields=["last_seq"])
-            event = SessionEvent.objects.create(seq=stream.last_seq, **fields)
+            event = SessionEvent.objects.create(seq=sequencer.reserve_seqs(exam_id, 1) + 1, **fields)
     except IntegrityError:
         if client_seq is None:
             raise
@@ -252,23 +246,18 @@ def set_presence_many(*, exam_id: int, session_ids: list, state: str, now: datet
             session.presence, session.presence_changed = state, now
             session.flagged = session.flagged or flag
         ProctoringSession.objects.bulk_update(sessions, ["presence", "presence_changed", "flagged"])
-        stream = ExamStream.objects.select_for_update().filter(exam_id=exam_id).first()
-        if stream is None:
-            sequencer.ensure_stream(exam_id)
-            stream = ExamStream.objects.select_for_update().get(exam_id=exam_id)
+        first = sequencer.reserve_seqs(exam_id, len(sessions))
         events = [
             SessionEvent(
                 exam_id=exam_id,
                 session_id=session.pk,
-                seq=stream.last_seq + offset,
+                seq=first + offset,
                 type=PRESENCE,
                 kind=state,
                 data={"flagged": session.flagged},
             )
             for offset, session in enumerate(sessions, start=1)
         ]
-        stream.last_seq += len(events)
-        stream.save(update_fields=["last_seq"])
         SessionEvent.objects.bulk_create(events)
     return events
 
