@@ -12,7 +12,7 @@ from monitoring.models import SessionEvent
 from tests.faults.conftest import FAULT_TEST, HTTP_PORTS, call
 from tests.faults.monitoring_setup import proctor, sessions_for
 from tests.faults.processes import asgi, log_text, monitoring_env, redis_server
-from tests.faults.ws_clients import Dashboard, Learner, until
+from tests.faults.ws_clients import Dashboard, Learner, until, until_every_anomaly_shown, wind_down
 
 LEARNERS = 6
 
@@ -59,14 +59,8 @@ def test_asgi_process_killed_with_a_dashboard_attached(database_name, http_port,
                 await asyncio.sleep(5)
                 stop.set()
                 await asyncio.gather(*traffic)
-                await until(lambda: all(not c.unacked for c in clients), 40, "every anomaly acknowledged")
-                wanted = {(c.session_id, seq) for c in clients for seq in range(1, c.sent + 1)}
-                await until(lambda: wanted <= set(dashboard.anomalies()), 40, "every anomaly on the dashboard")
-                await asyncio.sleep(3)  # a late duplicate would show up now
-                for client in [dashboard, *clients]:
-                    client.stopping = True
-                for task in tasks:
-                    task.cancel()
+                await until_every_anomaly_shown(dashboard, clients)
+                await wind_down([dashboard, *clients], tasks)
                 return first_seq, reconnect_seconds
 
             first_seq, reconnect_seconds = asyncio.run(scenario())

@@ -9,7 +9,7 @@ from monitoring.models import SessionEvent
 from tests.faults.conftest import FAULT_TEST
 from tests.faults.monitoring_setup import proctor, sessions_for
 from tests.faults.processes import asgi, log_text, monitoring_env, redis_server
-from tests.faults.ws_clients import Dashboard, Learner, until
+from tests.faults.ws_clients import Dashboard, Learner, until, until_every_anomaly_shown, wind_down
 
 OUTAGE_SECONDS = 10
 LEARNERS = 4
@@ -41,15 +41,9 @@ def test_channel_layer_redis_outage_with_open_sockets(database_name, http_port, 
                 await asyncio.sleep(max(6 - recovery, 0))  # learners keep going after the recovery
                 stop.set()
                 await asyncio.gather(*traffic)
-                await until(lambda: all(not c.unacked for c in clients), 40, "every anomaly acknowledged")
-                wanted = {(c.session_id, seq) for c in clients for seq in range(1, c.sent + 1)}
-                await until(lambda: wanted <= set(dashboard.anomalies()), 40, "every anomaly on the dashboard")
+                await until_every_anomaly_shown(dashboard, clients)
                 reconnected = all(c.connected.is_set() for c in [dashboard, *clients])
-                await asyncio.sleep(3)  # a late duplicate would show up now
-                for client in [dashboard, *clients]:
-                    client.stopping = True
-                for task in tasks:
-                    task.cancel()
+                await wind_down([dashboard, *clients], tasks)
                 return recovery, reconnected
 
             recovery, reconnected = asyncio.run(scenario())

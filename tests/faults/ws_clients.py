@@ -190,3 +190,19 @@ async def until(condition, timeout: float, what: str):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         await asyncio.sleep(0.2)
+
+
+async def until_every_anomaly_shown(dashboard: "Dashboard", learners: list) -> None:
+    """Every anomaly the learners sent is acknowledged to them and applied by the dashboard."""
+    await until(lambda: all(not c.unacked for c in learners), 40, "every anomaly acknowledged")
+    wanted = {(c.session_id, seq) for c in learners for seq in range(1, c.sent + 1)}
+    await until(lambda: wanted <= set(dashboard.anomalies()), 40, "every anomaly on the dashboard")
+
+
+async def wind_down(clients: list, tasks: list) -> None:
+    """Leave time for a late duplicate to show up, then stop every client without reconnecting."""
+    await asyncio.sleep(3)
+    for client in clients:
+        client.stopping = True
+    for task in tasks:
+        task.cancel()
