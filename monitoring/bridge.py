@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from exams.api import attempt_clock_changed, attempt_reset, attempt_status_changed, statuses, time_remaining_seconds
 from monitoring import commands, fanout, selectors, sequencer, services
+from monitoring.late_numbering import LateNumbering
 from monitoring.models import CLOCK, STATUS, ProctoringSession, SessionEvent
 
 log = logging.getLogger(__name__)
@@ -78,11 +79,17 @@ def status_committed(event: SessionEvent, from_status, to_status, action, comman
 
 
 def number_and_send(exam_id: int, *, wait: bool = False) -> list[SessionEvent]:
-    """Number the exam's pending events (`monitoring.sequencer`) and send the ones this call numbered."""
-    numbered = sequencer.sequence_pending(exam_id, wait=wait)
+    """Number the exam's pending events (`monitoring.sequencer`) and send the ones this call numbered; when the
+    sequencer is held elsewhere the exam goes to the process's late numbering, which waits for it."""
+    numbered, done = sequencer.sequence_pending(exam_id, wait=wait)
     for event in numbered:
         fanout.to_exam_sync(event.exam_id, selectors.envelope(event))
+    if not done:
+        late_numbering.submit(exam_id)
     return numbered
+
+
+late_numbering = LateNumbering(lambda exam_id: number_and_send(exam_id, wait=True))
 
 
 def _seq_of(event: SessionEvent, numbered: list[SessionEvent]) -> int | None:

@@ -44,7 +44,7 @@ class ExamStream(models.Model):
 
 
 class ExamSequencer(models.Model):
-    """Held (SKIP LOCKED) by whoever numbers the exam's pending status events (monitoring/sequencer.py)."""
+    """Held by whoever numbers the exam's pending status events; no request waits for it (monitoring/sequencer.py)."""
 
     exam = models.OneToOneField("exams.Exam", on_delete=models.CASCADE, primary_key=True, related_name="+")
 

@@ -175,7 +175,6 @@ def number_leftovers() -> int:
     """Number status events a crashed or busy writer left unnumbered, and send them (monitoring/sequencer.py)."""
     numbered = 0
     for exam_id in sequencer.exams_with_pending():
-        sequencer.ensure_stream(exam_id)  # the PostgreSQL claim cannot tell a missing sequencer row from a held one
         numbered += len(bridge.number_and_send(exam_id))
     return numbered
 

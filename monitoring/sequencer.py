@@ -1,17 +1,18 @@
 """Numbering of status events after their attempt's transaction committed, so learners never queue on a per-exam row.
 
 A status change writes its event with no seq inside the attempt's transaction. After the commit, the writer
-numbers every pending event of the exam in one batch while holding the exam's sequencer row, taken with
-SKIP LOCKED: a writer that finds it taken returns at once, because the holder checks again for pending events
-after releasing it and numbers them too (the skipped event committed before the skip, the holder's check runs
-after its release, so it sees the event). The exam's counter row is only locked for the numbering statement,
-never while a learner's transaction is open. Events a crash left unnumbered are numbered by the presence sweep.
-Seqs stay gapless and commit-ordered per exam, as dashboards require.
+numbers every pending event of the exam in one batch while holding the exam's sequencer row, taken without
+waiting (NOWAIT / SKIP LOCKED): a writer that finds it held does not wait in the learner's request; it reports
+"not done" and its caller hands the exam to a retry that waits for the row off the request path
+(`monitoring.bridge`). The skipped event committed before the skip, so the retry, which claims the row after the
+holder's commit, sees it; holders never check again. The exam's counter row is only locked for the numbering
+statement, never while a learner's transaction is open. Events a crash left unnumbered are numbered by the
+presence sweep. Seqs stay gapless and commit-ordered per exam, as dashboards require.
 """
 
 import json
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef
 
 from monitoring.models import ExamSequencer, ExamStream, SessionEvent
@@ -39,10 +40,11 @@ def reserve_seqs(exam_id: int, count: int) -> int:
     return first
 
 
-def sequence_pending(exam_id: int, *, wait: bool = False) -> list[SessionEvent]:
-    """Number the exam's pending events; returns those this call numbered (in seq order), maybe none.
+def sequence_pending(exam_id: int, *, wait: bool = False) -> tuple[list[SessionEvent], bool]:
+    """Number the exam's pending events: (those this call numbered, in seq order; whether it got through).
 
-    `wait=True` waits for the sequencer row instead of skipping (when the caller needs its event's seq).
+    Not through means the sequencer was held elsewhere (or the exam is busier than ROUNDS batches): the caller
+    must try again with `wait=True` off the request path. `wait=True` waits for the sequencer row instead.
     """
     numbered: list[SessionEvent] = []
     for _ in range(ROUNDS):
@@ -50,21 +52,13 @@ def sequence_pending(exam_id: int, *, wait: bool = False) -> list[SessionEvent]:
             batch = _number_batch_in_one_statement(exam_id)
         else:
             with transaction.atomic():
-                if not _claim(exam_id, wait=wait):
-                    return numbered  # the holder numbers ours after its release
-                batch = _number_batch(exam_id)
+                batch = _number_batch(exam_id) if _claim(exam_id, wait=wait) else None
+        if batch is None:
+            return numbered, False
         numbered += batch
-        if len(batch) < BATCH and not has_pending(exam_id):  # checked after the release: see the module doc
-            return numbered
-    return numbered
-
-
-def has_pending(exam_id: int) -> bool:
-    """One index probe in plain SQL (it follows every status change)."""
-    table = connection.ops.quote_name(SessionEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {table} WHERE exam_id = %s AND seq IS NULL LIMIT 1", [exam_id])
-        return cursor.fetchone() is not None
+        if len(batch) < BATCH:
+            return numbered, True
+    return numbered, False
 
 
 def exams_with_pending() -> list[int]:
@@ -89,13 +83,21 @@ def _created(exam_id: int) -> bool:
     return True
 
 
-def _number_batch_in_one_statement(exam_id: int) -> list[SessionEvent]:
-    """PostgreSQL: claim, number and return in one round trip (`monitoring_number_pending`, migration 0003);
-    empty when the sequencer is held elsewhere or nothing is pending."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM monitoring_number_pending(%s, %s) ORDER BY seq", [exam_id, BATCH])
-        names = [column.name for column in cursor.description]
-        rows = cursor.fetchall()
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def _number_batch_in_one_statement(exam_id: int) -> list[SessionEvent] | None:
+    """PostgreSQL: claim, number and return in one round trip (`monitoring_number_pending`, migrations 0003 and
+    0004); None when the sequencer is held elsewhere (the function's NOWAIT refused)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM monitoring_number_pending(%s, %s) ORDER BY seq", [exam_id, BATCH])
+            names = [column.name for column in cursor.description]
+            rows = cursor.fetchall()
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            return None
+        raise
     events = []
     for row in rows:
         fields = dict(zip(names, row, strict=True))
