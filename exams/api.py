@@ -14,6 +14,7 @@ from exams.services.attempt_clock import add_extra_time, clock_can_change, set_c
 from exams.services.attempts import apply_action, reset_attempt
 from exams.services.course_staff import REPLICATED_ROLES, add_course_staff_role, remove_course_staff_role
 from exams.services.reviews import find_review, has_review, record_review
+from exams.services.statement_parts import NeedsTransaction, StatementPart, StatusChange, register_statement_part
 from exams.signals import attempt_clock_changed, attempt_reset, attempt_status_changed
 from exams.state_machine import TOOL_REVIEWABLE, Action, Actor, allowed_actions
 from exams.timers import time_remaining_seconds
@@ -31,6 +32,9 @@ __all__ = [
     "ExamsAPIView",
     "ExamsError",
     "IsCourseStaff",
+    "NeedsTransaction",
+    "StatementPart",
+    "StatusChange",
     "JwtAuthentication",
     "LMS_SESSION_BACKEND",
     "LocalAccountBackend",
@@ -52,6 +56,7 @@ __all__ = [
     "has_review",
     "is_course_staff",
     "record_review",
+    "register_statement_part",
     "register_legacy_active_attempt_lookup",
     "remove_course_staff_role",
     "require_list",

@@ -132,9 +132,19 @@ def attempt_for_update(attempt_id: int):
     """The attempt row, locked until the transaction ends (plain SQL: every status update starts here)."""
     from django.db import connection
 
+    return _attempt_row(attempt_id, " FOR UPDATE" if connection.features.has_select_for_update else "")
+
+
+def attempt_by_id(attempt_id: int):
+    """The attempt row, unlocked (plain SQL: the one-statement status update decides on it)."""
+    return _attempt_row(attempt_id, "")
+
+
+def _attempt_row(attempt_id: int, lock: str):
+    from django.db import connection
+
     from exams.models import ExamAttempt
 
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     table = connection.ops.quote_name(ExamAttempt._meta.db_table)
     sql = f"SELECT {rows.select_list(ExamAttempt, table)} FROM {table} WHERE id = %s{lock}"
     return rows.fetch_one(ExamAttempt, sql, [attempt_id])

@@ -131,17 +131,23 @@ def _event_values(event: SessionEvent) -> list:
 EVENT_COLUMNS = "exam_id, session_id, type, kind, severity, client_seq, data, actor_id, created"
 
 
-def _insert_unnumbered_for_attempt(fields: dict, *, attempt_id: int) -> SessionEvent | None:
-    """PostgreSQL: insert the event into the attempt's session in one statement; None when it has no session."""
+def unnumbered_insert_for_attempt(fields: dict, attempt_source: str) -> tuple[SessionEvent, str, list]:
+    """PostgreSQL: (the event, the INSERT adding it unnumbered to the session of the attempt `attempt_source`
+    selects — `id` of a table or CTE named `a` — RETURNING id and session_id, its parameters)."""
     event = SessionEvent(created=timezone.now(), **fields)
-    sessions = ProctoringSession._meta.db_table
     sql = (
         f"INSERT INTO {SessionEvent._meta.db_table} ({EVENT_COLUMNS}) "
-        f"SELECT %s, id, %s, %s, %s, %s, %s::jsonb, %s, %s FROM {sessions} WHERE attempt_id = %s "
-        "RETURNING id, session_id"
+        f"SELECT %s, ps.id, %s, %s, %s, %s, %s::jsonb, %s, %s FROM {ProctoringSession._meta.db_table} ps "
+        f"JOIN {attempt_source} ON ps.attempt_id = a.id RETURNING id, session_id"
     )
+    return event, sql, [event.exam_id, *_event_values(event)]
+
+
+def _insert_unnumbered_for_attempt(fields: dict, *, attempt_id: int) -> SessionEvent | None:
+    """PostgreSQL: insert the event into the attempt's session in one statement; None when it has no session."""
+    event, sql, params = unnumbered_insert_for_attempt(fields, "(SELECT %s AS id) a")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [event.exam_id, *_event_values(event), attempt_id])
+        cursor.execute(sql, [*params, attempt_id])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -8,7 +8,8 @@ from django.utils import timezone
 from exams import exceptions, signals
 from exams import statuses as s
 from exams.models import ExamAttempt, User
-from exams.services.attempts import _finish_pause, _lock_attempt
+from exams.services.attempts import _lock_attempt
+from exams.services.transition_fields import finish_pause
 
 
 def clock_can_change(status: str) -> bool:
@@ -35,7 +36,7 @@ def set_clock_paused(*, attempt_id: int, paused: bool, requesting_user: User | N
         if paused:
             attempt.paused_at = now
         else:
-            _finish_pause(attempt, now)
+            finish_pause(attempt, now)
         attempt._change_reason = "pause" if paused else "resume"
         attempt.save(update_fields=["paused_at", "paused_seconds", "modified"])
         signals.attempt_clock_changed.send(

@@ -9,6 +9,8 @@ from django.utils import timezone
 from exams import exam_cache, exceptions, selectors, signals, timers
 from exams import statuses as s
 from exams.models import Exam, ExamAttempt, StudentAllowance, User
+from exams.services import one_statement
+from exams.services.transition_fields import TRANSITION_FIELDS, apply_transition_fields, finish_pause, history_reason
 from exams.services.transition_sql import save_transition
 from exams.state_machine import (
     LEARNER_REST_ACTIONS,
@@ -21,17 +23,6 @@ from exams.state_machine import (
 )
 
 log = logging.getLogger(__name__)
-
-# Everything a transition may change; the user and exam columns are never rewritten.
-TRANSITION_FIELDS = [
-    "status",
-    "start_time",
-    "end_time",
-    "allowed_time_limit_mins",
-    "paused_seconds",
-    "paused_at",
-    "modified",
-]
 
 
 def _lock_attempt(attempt_id: int) -> ExamAttempt:
@@ -74,42 +65,19 @@ def _check_can_start(attempt: ExamAttempt) -> None:
         )
 
 
-def _finish_pause(attempt: ExamAttempt, now) -> None:
-    if attempt.paused_at is not None:
-        attempt.paused_seconds += int(max((now - attempt.paused_at).total_seconds(), 0))
-        attempt.paused_at = None
-
-
-HISTORY_REASON_MAX = 100  # simple-history's history_change_reason column
-
-
-def _history_reason(actor, action, note: str | None) -> str:
-    """`actor:action`, followed by the caller's note (e.g. a proctor's reason to terminate) when given."""
-    reason = f"{actor}:{action}"
-    return f"{reason} {note}"[:HISTORY_REASON_MAX] if note else reason
-
-
 def _write_transition(attempt: ExamAttempt, *, to_status, action, actor, requesting_user, now, note=None) -> None:
     from_status = attempt.status
-    first_start = to_status == s.STARTED and attempt.start_time is None
-    if first_start:
+    if to_status == s.STARTED and attempt.start_time is None:  # the first start fixes the allowed time
         allowance = StudentAllowance.objects.filter(user_id=attempt.user_id, exam_id=attempt.exam_id).first()
         attempt.start_time = now
         attempt.allowed_time_limit_mins = timers.allowed_minutes_at_start(
             time_limit_mins=attempt.exam.time_limit_mins, allowance=allowance, due_date=attempt.exam.due_date, now=now
         )
-    if from_status in s.IN_PROGRESS and to_status not in s.IN_PROGRESS:
-        deadline = timers.deadline(attempt, now)
-        _finish_pause(attempt, now)
-        if to_status in s.COMPLETED:
-            attempt.end_time = deadline if action == Action.EXPIRE and deadline else now
-    elif to_status == s.SUBMITTED:
-        attempt.end_time = attempt.end_time or now
-    attempt.status = to_status
+    apply_transition_fields(attempt, to_status=to_status, action=action, now=now)
     save_transition(
         attempt,
         TRANSITION_FIELDS,
-        reason=_history_reason(actor, action, note),
+        reason=history_reason(actor, action, note),
         history_user_id=requesting_user.pk if requesting_user is not None else None,
     )
     signals.attempt_status_changed.send(
@@ -140,6 +108,10 @@ def act_on_attempt(*, attempt_id: int, action: str | None, user: User) -> ExamAt
 
     Who may act is decided on the locked row itself, so the request reads the attempt once.
     """
+
+    done = one_statement.learner_action(attempt_id=attempt_id, action=action, user=user)
+    if done is not None:
+        return done
 
     def authorize(attempt: ExamAttempt) -> tuple[Action, Actor]:
         actor = _actor_for(attempt, action, user)
@@ -252,7 +224,7 @@ def reset_attempt(*, attempt_id: int, requesting_user: User) -> ExamAttempt:
     with transaction.atomic():
         attempt = _lock_attempt(attempt_id)
         now = timezone.now()
-        _finish_pause(attempt, now)
+        finish_pause(attempt, now)
         attempt.reset_at = now
         attempt.reset_by = requesting_user
         attempt._change_reason = f"{Actor.STAFF}:reset"

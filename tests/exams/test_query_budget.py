@@ -85,9 +85,8 @@ def test_stop_and_resume_are_constant(clients, learner, timed_exam):
     small = (put("stop"), put("start"))
     add_noise(timed_exam, 10)
     assert (put("stop"), put("start")) == small
-    # user, BEGIN, locked attempt, exam (the cache is off in tests), transition write, status event (unnumbered),
-    # COMMIT; then, after the commit, numbering the exam's pending events (one function call on PostgreSQL; no
-    # second look: a writer that finds the sequencer held leaves it to the late numbering, monitoring/sequencer.py).
-    # Elsewhere the history INSERT, the event's session lookup and the numbering's claim, reads and writes are
-    # statements of their own.
-    assert max(small) == (8 if connection.vendor == "postgresql" else 16)
+    # PostgreSQL (exams/services/one_statement.py): user, the attempt (unlocked), exam (the cache is off in tests),
+    # one statement writing the attempt if unchanged with its history row and status event, then numbering the
+    # exam's pending events (one function call). Elsewhere: user, BEGIN, locked attempt, exam, attempt UPDATE,
+    # history INSERT, the event's session lookup and INSERT, COMMIT, and the numbering's claim, reads and writes.
+    assert max(small) == (5 if connection.vendor == "postgresql" else 16)
