@@ -20,9 +20,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Every pinned dependency ships wheels (PyMySQL, psycopg[binary]): no compiler or system headers needed.
-COPY --from=exams-src /requirements/base.txt requirements/base.txt
-RUN pip install -r requirements/base.txt
+# Every pinned dependency ships wheels except mysqlclient, the C MySQL/MariaDB driver: it is built against the
+# MariaDB client headers, which leave the image with the compiler; the client library stays.
+COPY --from=exams-src /requirements/base.txt /requirements/mysqlclient.txt requirements/
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev pkg-config libmariadb-dev libmariadb3 \
+    && pip install -r requirements/base.txt -r requirements/mysqlclient.txt \
+    && apt-get purge -y gcc libc6-dev pkg-config libmariadb-dev && apt-get autoremove -y \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY --from=exams-src / .
 

@@ -20,10 +20,15 @@ help:
 	@echo "make upgrade  recompile requirements/*.txt with the newest allowed versions"
 	@echo "make tutor-test  render the Tutor plugin (deploy/tutor) and check its compose files and k8s manifests"
 
-$(STAMP): requirements/base.txt requirements/test.txt requirements/dev.txt
+$(STAMP): requirements/base.txt requirements/test.txt requirements/dev.txt requirements/mysqlclient.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements/dev.txt
+	@if pkg-config --exists libmariadb 2>/dev/null || pkg-config --exists mysqlclient 2>/dev/null; then \
+	  $(PY) -m pip install -q -r requirements/mysqlclient.txt; \
+	else \
+	  echo "No MariaDB client headers: MySQL/MariaDB through PyMySQL (apt-get install pkg-config libmariadb-dev for mysqlclient)"; \
+	fi
 	touch $(STAMP)
 
 install requirements: $(STAMP)

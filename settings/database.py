@@ -10,13 +10,25 @@ import dj_database_url
 from settings.env import env_bool, env_int
 
 
-def database_from_url(url: str, *, default_conn_max_age: int = 0) -> dict:
-    """Parse DATABASE_URL; MySQL/MariaDB go through PyMySQL (a wheel, no system headers)."""
-    config = dj_database_url.parse(url)
-    if config["ENGINE"] == "django.db.backends.mysql":
+def use_mysql_driver() -> str:
+    """mysqlclient (C, what Django recommends; the image installs it) when importable, else PyMySQL (pure Python,
+    a wheel: no system headers on a developer's machine). Returns the driver's name."""
+    try:
+        import MySQLdb  # noqa: F401
+
+        return "pymysql" if MySQLdb.__name__ == "pymysql" else "mysqlclient"
+    except ImportError:
         import pymysql
 
         pymysql.install_as_MySQLdb()
+        return "pymysql"
+
+
+def database_from_url(url: str, *, default_conn_max_age: int = 0) -> dict:
+    """Parse DATABASE_URL (MySQL/MariaDB: `use_mysql_driver`)."""
+    config = dj_database_url.parse(url)
+    if config["ENGINE"] == "django.db.backends.mysql":
+        use_mysql_driver()
         config.setdefault("OPTIONS", {}).update({"charset": "utf8mb4", "isolation_level": "read committed"})
     # ASGI runs sync code in short-lived threads, so persistent connections leak one per thread: under
     # `run_asgi` on PostgreSQL set DATABASE_POOL=true (psycopg pool per process, DATABASE_POOL_MAX_SIZE each).
