@@ -1,4 +1,4 @@
-"""Cheaper stand-ins for stock middleware on token-authenticated API requests; every control stays (docs/architecture.md).
+"""Cheaper stand-ins for stock middleware on token-authenticated API requests; every control stays.
 
 A learner's poll carries an `Authorization` header and no cookies: it never reads a session or a flash message
 and sends no `Origin` unless a browser made it. These subclasses skip only the work such a request cannot use and
