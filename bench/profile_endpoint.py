@@ -4,7 +4,9 @@ Requests go through Django's WSGI handler as gunicorn calls it (the response is 
 runs), on the bench settings and a PostgreSQL database with persistent connections. Run it to decide what to cut;
 it measures nothing for docs/benchmarks.md.
 
-Usage: `.venv/bin/python -m bench.profile_endpoint latest [--requests 2000] [--sort tottime] [--top 40]`
+Usage: `.venv/bin/python -m bench.profile_endpoint latest [--requests 2000] [--sort tottime] [--top 40]
+[--database exams_bench_profile]` (a different `--database` lets two checkouts profile at once; it is dropped and
+recreated).
 """
 
 import argparse
@@ -57,9 +59,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--database", default=DATABASE, help="PostgreSQL database to recreate and use")
     args = parser.parse_args()
 
-    configure_django(recreate_postgres_database(DATABASE))
+    configure_django(recreate_postgres_database(args.database))
     rows = seed_cohort("learner", COURSE_ID, 50, 5, 10_000)
     lines = request_lines(rows, rows)[args.scenario]
     from django.core.handlers.wsgi import WSGIHandler
@@ -72,8 +75,10 @@ def main() -> None:
     replay(handler, lines, args.requests)
     profiler.disable()
     cpu_ms = 1000 * (time.process_time() - started) / args.requests
+    stats = pstats.Stats(profiler)
     print(f"{args.scenario}: {cpu_ms:.2f} ms CPU per request in this process (profiled, so inflated)")
-    pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+    print(f"{args.scenario}: {stats.total_calls / args.requests:.1f} Python function calls/request")
+    stats.sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ edx-opaque-keys accepts deprecated slash-separated keys such as `../../x`; a key
 empty, `.` or `..` could steer a path built from it, so it is refused here, wherever keys enter.
 """
 
+from functools import lru_cache
+
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
@@ -34,7 +36,9 @@ def parse_course_key(value: str):
     return key if _safe_course_key(key) else None
 
 
+@lru_cache(maxsize=1024)
 def is_valid_course_key(value: str) -> bool:
+    """Cached: every course-scoped request checks its URL's key, and parsing one costs ~25 Python calls."""
     return parse_course_key(value) is not None
 
 

@@ -1,6 +1,7 @@
 """Read queries of the exams app."""
 
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import Q, QuerySet
 
@@ -105,6 +106,17 @@ def _polled_attempt(user_id: int, exam_id: int, *, with_allowance: bool):
     """
     from django.db import connection
 
+    from exams.models import ExamAttempt
+
+    sql, extra = _polled_attempt_sql(connection.vendor, with_allowance)
+    return rows.fetch_one(ExamAttempt, sql, [user_id, exam_id], extra)
+
+
+@cache
+def _polled_attempt_sql(vendor: str, with_allowance: bool) -> tuple[str, tuple[str, ...]]:
+    """`_polled_attempt`'s statement for the default connection's database (built once per vendor)."""
+    from django.db import connection
+
     from exams.models import ExamAttempt, StudentAllowance
 
     quote = connection.ops.quote_name
@@ -125,7 +137,7 @@ def _polled_attempt(user_id: int, exam_id: int, *, with_allowance: bool):
         f"SELECT {columns} FROM {source} WHERE a.user_id = %s AND a.exam_id = %s AND a.reset_at IS NULL "
         "ORDER BY a.attempt_number DESC LIMIT 1"
     )
-    return rows.fetch_one(ExamAttempt, sql, [user_id, exam_id], extra)
+    return sql, extra
 
 
 def attempt_for_update(attempt_id: int):

@@ -3,12 +3,19 @@
 Compiling a queryset costs more than the indexed query it sends (about a thousand Python calls per `.first()`,
 `bench/profile_endpoint.py`). These helpers build the SELECT list once per model and connection, convert values
 with the same converters the ORM applies, and return ordinary model instances (trailing extra columns become
-attributes, as `QuerySet.raw` does).
+attributes, as `QuerySet.raw` does). A model with the stock `__init__`/`from_db`, plain field descriptors and no
+`pre_init`/`post_init` receivers is built by filling its `__dict__`, as `Model.__init__` would; others through
+`from_db`.
 """
 
 from functools import cache
+from inspect import getattr_static
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 
 @cache
@@ -28,6 +35,27 @@ def _columns(model, vendor: str) -> tuple[str, tuple[str, ...], tuple]:
     )
 
 
+@cache
+def _plain(model) -> bool:
+    """True when filling `__dict__` builds the same instance as `Model.from_db` (no code of its own runs there)."""
+    if model.__init__ is not Model.__init__ or model.from_db.__func__ is not Model.from_db.__func__:
+        return False
+    descriptors = (getattr_static(model, field.attname, None) for field in model._meta.concrete_fields)
+    # ForeignKeyDeferredAttribute.__set__ only drops a cached related object, which a new instance has not.
+    return all(isinstance(descriptor, DeferredAttribute) for descriptor in descriptors)
+
+
+def _instance(model, db_alias: str, names: tuple[str, ...], values: list):
+    if pre_init.receivers or post_init.receivers or not _plain(model):
+        return model.from_db(db_alias, names, values)
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(names, values, strict=True))
+    state = instance._state = ModelState()
+    state.adding = False
+    state.db = db_alias
+    return instance
+
+
 def select_list(model, alias: str) -> str:
     """Every concrete column of `model`, qualified by `alias`, in field order (the start of the SELECT)."""
     return _columns(model, connection.vendor)[0].format(alias=alias)
@@ -35,17 +63,18 @@ def select_list(model, alias: str) -> str:
 
 def fetch_one(model, sql: str, params, extra: tuple[str, ...] = ()):
     """Run `sql` (starting with `select_list(model, ...)`, then `extra` columns) and build the first row, or None."""
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    _, names, converters = _columns(model, connection.vendor)
+    _, names, converters = _columns(model, db.vendor)
     values = list(row[: len(names)])
     for index, (column, functions) in enumerate(converters):
         for convert in functions:
-            values[index] = convert(values[index], column, connection)
-    instance = model.from_db(connection.alias, names, values)
+            values[index] = convert(values[index], column, db)
+    instance = _instance(model, db.alias, names, values)
     for name, value in zip(extra, row[len(names) :], strict=True):
         setattr(instance, name, value)
     return instance

@@ -29,16 +29,18 @@ INSTALLED_APPS = [
     "xqueue",
 ]
 
+# exams_service.middleware: stock behaviour, minus the work a cookie-less token request cannot use
+# (docs/architecture.md#requests-in). Security, CSRF and X-Frame-Options stay stock: `check --deploy` names them.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "exams_service.middleware.OriginAwareCorsMiddleware",
+    "exams_service.middleware.LazySessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "exams_service.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "exams_service.middleware.history_request_middleware",
 ]
 
 # One backend per kind of identity (docs/security.md): password logins load local accounts only, LTI launch

@@ -18,7 +18,14 @@ USAGE_KEY_PATTERN = r"(?P<content_id>(?:i4x://?[^/]+/[^/]+/[^/]+/[^@]+(?:@[^/]+)
 EXAM_ID_PATTERN = rf"(?P<exam_id>{ID_REGEX})"
 COURSE = rf"course_id/{COURSE_ID_PATTERN}"
 
+# The two reads the MFE polls come first (resolution tries patterns in order); no pattern matches a path of another.
 urlpatterns = [
+    re_path(r"^exams/attempt/latest/?$", LatestAttemptView.as_view(), name="exams-attempt-latest"),
+    re_path(
+        rf"^student/exam/attempt/{COURSE}/content_id/{USAGE_KEY_PATTERN}/?$",
+        StudentExamAttemptView.as_view(),
+        name="student-course_exam_attempt",
+    ),
     re_path(rf"^exams/{COURSE}/allowances/?$", AllowancesView.as_view(), name="course-allowances"),
     re_path(
         rf"^exams/{COURSE}/allowances/(?P<allowance_id>{ID_REGEX})/?$",
@@ -31,15 +38,9 @@ urlpatterns = [
     re_path(r"^access_tokens/public_keys/?$", AccessTokenPublicKeysView.as_view(), name="exam-access-token-keys"),
     re_path(rf"^access_tokens/exam_id/{EXAM_ID_PATTERN}/?$", ExamAccessTokenView.as_view(), name="exam-access-tokens"),
     re_path(r"^exams/attempt/?$", ExamAttemptCreateView.as_view(), name="exams-attempt"),
-    re_path(r"^exams/attempt/latest/?$", LatestAttemptView.as_view(), name="exams-attempt-latest"),
     re_path(rf"^exams/attempt/(?P<attempt_id>{ID_REGEX})/?$", ExamAttemptView.as_view(), name="exams-attempt-detail"),
     re_path(
         rf"^instructor_view/{COURSE}/attempts/?$", InstructorAttemptsListView.as_view(), name="instructor-attempts-list"
-    ),
-    re_path(
-        rf"^student/exam/attempt/{COURSE}/content_id/{USAGE_KEY_PATTERN}/?$",
-        StudentExamAttemptView.as_view(),
-        name="student-course_exam_attempt",
     ),
     re_path(
         rf"^exam/provider_settings/{COURSE}/exam_id/{EXAM_ID_PATTERN}/?$",

@@ -6,6 +6,7 @@ row is renamed, and a row still holding a name the LMS gave to someone else is m
 """
 
 import logging
+from functools import cache
 
 from django.db import IntegrityError, connection, transaction
 
@@ -78,14 +79,18 @@ def _match(*, username: str, lms_user_id: int, defaults: dict, updates: dict, so
         return user
 
 
-def _lms_user(lms_user_id: int) -> User | None:
-    """The LMS identity with this LMS user id (plain SQL: every JWT-authenticated request starts here)."""
+@cache
+def _lms_user_sql(vendor: str) -> str:
     table = connection.ops.quote_name(User._meta.db_table)
-    sql = (
+    return (
         f"SELECT {rows.select_list(User, table)} FROM {table} "
         f"WHERE {table}.lms_user_id = %s AND {table}.identity_kind = %s ORDER BY {table}.id LIMIT 1"
     )
-    return rows.fetch_one(User, sql, [lms_user_id, IdentityKind.LMS.value])
+
+
+def _lms_user(lms_user_id: int) -> User | None:
+    """The LMS identity with this LMS user id (plain SQL: every JWT-authenticated request starts here)."""
+    return rows.fetch_one(User, _lms_user_sql(connection.vendor), [lms_user_id, IdentityKind.LMS.value])
 
 
 def match_lms_identity(
