@@ -3,7 +3,8 @@
 A writer that finds the exam's sequencer held does not wait in the learner's request: it queues the exam here.
 One daemon thread per process claims the sequencer waiting, after the holder's commit, and numbers what is
 pending (the queued writer's event among it). Exams queued while one is being numbered are merged. The thread
-closes its database connection whenever the queue runs dry, so an idle process holds none. A process that dies
+keeps its database connection while exams keep coming (one exam's learners skip often) and closes it after
+`MONITORING_LATE_NUMBERING_IDLE_SECONDS` without work, so an idle process holds none. A process that dies
 with exams queued leaves them to the presence sweep (`presence.number_leftovers`).
 """
 
@@ -12,7 +13,8 @@ import os
 import threading
 from collections.abc import Callable
 
-from django.db import connections
+from django.conf import settings
+from django.db import close_old_connections, connections
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +44,21 @@ class LateNumbering:
 
     def _run(self) -> None:
         while True:
+            exam_id, idle_after = None, settings.MONITORING_LATE_NUMBERING_IDLE_SECONDS
             with self._lock:
-                self._lock.wait_for(lambda: self._exams)
-                exam_id = self._exams.pop()
-                self._busy = True
+                if self._lock.wait_for(lambda: bool(self._exams), timeout=idle_after):
+                    exam_id, self._busy = self._exams.pop(), True
+            if exam_id is None:
+                connections.close_all()  # idle for a while: hold no connection
+                with self._lock:
+                    self._lock.wait_for(lambda: bool(self._exams))
+                continue
             try:
+                close_old_connections()  # a broken or expired connection is replaced, as at a request's start
                 self._number(exam_id)
             except Exception:  # noqa: BLE001 - a database error must not kill the thread; the sweep catches up
                 log.exception("Late numbering of exam %s failed; the presence sweep will number it", exam_id)
             finally:
-                with self._lock:
-                    idle = not self._exams
-                if idle:
-                    connections.close_all()
                 with self._lock:
                     self._busy = False
                     self._lock.notify_all()

@@ -62,5 +62,6 @@ CHANNEL_LAYER_URL = ""
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 MONITORING_INPROCESS_SWEEPER = False
 ASGI_GC_THRESHOLD = ()  # importing the ASGI app in tests leaves the collector alone (tests/test_gc_tuning.py)
+MONITORING_LATE_NUMBERING_IDLE_SECONDS = 0.2  # its connection is gone before the test database is dropped
 MONITORING_HEARTBEAT_FLUSH_SECONDS = 0  # beats written at once; tests/monitoring/test_presence.py covers the buffer
 MONITORING_ALLOWED_ORIGINS = ["http://test.exams:18740", "http://testserver"]
