@@ -203,6 +203,7 @@ def main() -> None:
     parser.add_argument("--profile", choices=KINDS, help="print a cProfile top list of this kind")
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--dump", help="also write the --profile kind's stats to this file (pstats format)")
     parser.add_argument("--sql", action="store_true", help="print the statements of one request of each kind")
     args = parser.parse_args()
 
@@ -248,6 +249,8 @@ def main() -> None:
     if args.profile:
         print(f"\ncProfile of {args.profile}, {args.requests} requests:")
         pstats.Stats(counters.profiles[args.profile]).sort_stats(args.sort).print_stats(args.top)
+        if args.dump:
+            counters.profiles[args.profile].dump_stats(args.dump)
 
 
 if __name__ == "__main__":
