@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -107,21 +108,25 @@ def _claim_with_conditional_update(*, queue: Queue, grader: str) -> Handout | No
     return None
 
 
-def _claim_sql(claim_params: list, due_params: list) -> tuple[str, list]:
+@cache
+def _claim_sql(vendor: str) -> str:
     """The statement that locks the oldest visible submission with attempts left (SKIP LOCKED, so concurrent
-    graders pass each other) and claims it, and its parameters."""
-    claim = "pull_key = %s, pulled_at = %s, visible_at = %s, attempts = attempts + 1, grader = %s"
+    graders pass each other) and claims it. Parameters: the claim's (key, now, visible_at, grader) and the
+    candidate's (queue, state, now, max_attempts), in the order `_claim_params` gives."""
+    table = connection.ops.quote_name(Submission._meta.db_table)
     due = (
-        f"SELECT id FROM {_table()} WHERE queue_id = %s AND state = %s AND visible_at <= %s AND attempts < %s "
+        f"SELECT id FROM {table} WHERE queue_id = %s AND state = %s AND visible_at <= %s AND attempts < %s "
         "ORDER BY arrival_time, id LIMIT 1 FOR UPDATE SKIP LOCKED"
     )
-    if connection.vendor == "postgresql":
-        sql = f"UPDATE {_table()} SET {claim} WHERE id = ({due}) RETURNING id, pull_key, lms_body, has_files"
-        return sql, claim_params + due_params
+    if vendor == "postgresql":
+        claim = "pull_key = %s, pulled_at = %s, visible_at = %s, attempts = attempts + 1, grader = %s"
+        return (
+            f"SET LOCAL synchronous_commit TO OFF; UPDATE {table} SET {claim} WHERE id = ({due}) "
+            "RETURNING id, pull_key, lms_body, has_files"
+        )
     # MariaDB/MySQL: no UPDATE … RETURNING; the claimed id comes back in the OK packet (LAST_INSERT_ID(expr))
     claim = "s.pull_key = %s, s.pulled_at = %s, s.visible_at = %s, s.attempts = s.attempts + 1, s.grader = %s"
-    sql = f"UPDATE {_table()} AS s JOIN ({due}) AS due ON s.id = due.id SET {claim}, s.id = LAST_INSERT_ID(s.id)"
-    return sql, due_params + claim_params
+    return f"UPDATE {table} AS s JOIN ({due}) AS due ON s.id = due.id SET {claim}, s.id = LAST_INSERT_ID(s.id)"
 
 
 def _claim_in_one_statement(*, queue: Queue, grader: str) -> Handout | None:
@@ -136,20 +141,21 @@ def _claim_in_one_statement(*, queue: Queue, grader: str) -> Handout | None:
     autocommit`), then the body by primary key: two round trips.
     """
     now = timezone.now()
-    adapt = connection.ops.adapt_datetimefield_value
     key = secrets.token_hex(16)
     visible_at = now + timedelta(seconds=queue.visibility_timeout)
-    sql, params = _claim_sql(
-        [key, adapt(now), adapt(visible_at), grader[:150]],
-        [queue.pk, SubmissionState.PENDING, adapt(now), queue.max_attempts],
-    )
+    vendor = connection.vendor
+    if vendor != "postgresql":  # psycopg adapts aware datetimes itself
+        now, visible_at = (connection.ops.adapt_datetimefield_value(value) for value in (now, visible_at))
+    claim = [key, now, visible_at, grader[:150]]
+    due = [queue.pk, SubmissionState.PENDING, now, queue.max_attempts]
+    params = claim + due if vendor == "postgresql" else due + claim  # MariaDB: the JOIN's subquery comes first
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL synchronous_commit TO OFF; " + sql, params)
+        if vendor == "postgresql":
+            cursor.execute(_claim_sql(vendor), params)
             cursor.nextset()
             row = cursor.fetchone()
             return Handout(*row) if row else None
-        if not cursor.execute(sql, params):
+        if not cursor.execute(_claim_sql(vendor), params):
             return None
         submission_id = cursor.lastrowid
         cursor.execute(f"SELECT lms_body, has_files FROM {_table()} WHERE id = %s", [submission_id])
