@@ -179,14 +179,17 @@ def _has_exhausted(queue: Queue) -> bool:
 def claim_next(*, queue: Queue, grader: str) -> Handout | None:
     """Hand the oldest visible submission of `queue` to `grader`, or None when there is nothing to grade.
 
-    PostgreSQL and MariaDB lock the candidate row with SKIP LOCKED so concurrent graders pass each other;
-    elsewhere an atomic conditional update on the attempt counter decides who wins.
+    PostgreSQL and MariaDB lock the candidate row with SKIP LOCKED so concurrent graders pass each other, in one
+    statement (MySQL 8, untested with it, in a transaction); elsewhere an atomic conditional update on the
+    attempt counter decides who wins.
     """
-    if connection.features.has_select_for_update_skip_locked:
+    if connection.vendor == "postgresql" or getattr(connection, "mysql_is_mariadb", False):
         handout = _claim_in_one_statement(queue=queue, grader=grader)
         if handout is None and _has_exhausted(queue):  # an empty poll stays one more cheap read
             handout = _claim_with_row_locks(queue=queue, grader=grader)
         return handout
+    if connection.features.has_select_for_update_skip_locked:
+        return _claim_with_row_locks(queue=queue, grader=grader)
     return _claim_with_conditional_update(queue=queue, grader=grader)
 
 
