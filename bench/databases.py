@@ -36,6 +36,16 @@ class BenchDatabase:
             statements = "; ".join(f"TRUNCATE TABLE `{table}`" for table in tables)
             self.mysql(f"USE `{self.name}`; SET FOREIGN_KEY_CHECKS = 0; {statements}; SET FOREIGN_KEY_CHECKS = 1")
 
+    def analyze(self, *tables: str) -> None:
+        """Fresh planner statistics, as a long-running service has (autovacuum's first ANALYZE of a table refilled
+        after a TRUNCATE comes up to a minute later; until then PostgreSQL can pick an index that reads every row
+        of the queue for each hand-out)."""
+        if self.engine == "postgresql":
+            with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{self.name}", autocommit=True) as conn:
+                conn.execute(f"ANALYZE {', '.join(tables)}")
+        else:
+            self.mysql(f"USE `{self.name}`; ANALYZE TABLE {', '.join(f'`{table}`' for table in tables)}")
+
     def server_pids(self, application_name: str) -> set[int]:
         if self.engine == "mysql":
             return {p.pid for p in psutil.process_iter(["name"]) if p.info["name"] in ("mariadbd", "mysqld")}

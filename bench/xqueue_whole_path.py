@@ -108,6 +108,9 @@ class ServiceUnderTest:
     def reset(self) -> None:
         self.database.truncate("xqueue_submissionfile", "xqueue_submission")
 
+    def analyze(self) -> None:
+        self.database.analyze("xqueue_submission")
+
     def meters(self) -> list[ServerCpu]:
         # on MariaDB the server's and the worker's queries run in one process: all of it is counted as server
         worker_database = partial(self.database.server_pids, "bench-worker")
@@ -136,6 +139,9 @@ class LegacyUnderTest:
     def reset(self) -> None:
         self.database.truncate("queue_submission")
 
+    def analyze(self) -> None:
+        self.database.analyze("queue_submission")
+
     def meters(self) -> list[ServerCpu]:
         return [ServerCpu(self.server.pid, partial(self.database.server_pids, "bench-legacy"))]
 
@@ -145,6 +151,7 @@ def run_phase(system, stub: LmsStub, graders: int, count: int, phase: str, timeo
     keys = [f"{phase}-{n:08d}" for n in range(count)]
     base = f"http://127.0.0.1:{system.port}"
     submit_all(base, stub.base_url, keys)
+    system.analyze()  # steady-state plans, for every system alike (bench/databases.py)
     meters = system.meters()
     for meter in meters:
         meter.__enter__()

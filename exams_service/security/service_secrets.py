@@ -30,6 +30,16 @@ def new_secret() -> str:
     return secrets.token_urlsafe(SECRET_BYTES)
 
 
+_URL_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+MIN_DISTINCT_CHARACTERS = 12  # a 43-character random URL-safe string has about 30, 64 hex digits 16
+
+
+def looks_generated(secret: str) -> bool:
+    """Whether a secret supplied from elsewhere (e.g. a Tutor config value) can be a random machine-made one:
+    at least MIN_SECRET_LENGTH URL-safe characters, not a short pattern repeated (a passphrase is refused)."""
+    return len(secret) >= MIN_SECRET_LENGTH and set(secret) <= _URL_SAFE and len(set(secret)) >= MIN_DISTINCT_CHARACTERS
+
+
 def make_secret_hash(secret: str) -> str:
     """The stored form of a generated secret (this hasher, whatever PASSWORD_HASHERS prefers)."""
     return make_password(secret, hasher=ALGORITHM)

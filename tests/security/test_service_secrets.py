@@ -180,3 +180,50 @@ class TestHumanPasswords:
         settings.PASSWORD_HASHERS = [service_secrets.HASHER, *PRODUCTION_HASHERS[:-1]]  # misconfigured first
         with pytest.raises(ValueError, match="generated secrets"):
             django_user_model.objects.create_superuser("boss", "boss@example.com", "correct horse battery staple")
+
+
+class TestGivenSecret:
+    """`--secret`: a secret generated elsewhere (Tutor's config) is stored like a generated one, idempotently."""
+
+    SECRET = "Zq3vR8kLm2Xp7TnW4yBc9HdFg6Js5KaE1uVo0iQxYzPr"
+
+    def test_creates_then_keeps_the_hash_of_the_same_secret(self, db, django_user_model):
+        out = StringIO()
+        call_command("xqueue_create_account", "grader", "tutor-watcher", "--secret", self.SECRET, stdout=out)
+        assert "Created grader account 'tutor-watcher'" in out.getvalue()
+        assert self.SECRET not in out.getvalue()
+        user = django_user_model.objects.get(username="tutor-watcher")
+        assert service_secrets.is_secret_hash(user.password) and user.check_password(self.SECRET)
+        stored = user.password
+        call_command("xqueue_create_account", "grader", "tutor-watcher", "--secret", self.SECRET, stdout=StringIO())
+        user.refresh_from_db()
+        assert user.password == stored  # a rerun of the init job keeps the watcher's sessions
+        xqueue_services.store_secret(username="tutor-watcher", role="grader", secret=self.SECRET[::-1])
+        user.refresh_from_db()
+        assert user.check_password(self.SECRET[::-1]) and not user.check_password(self.SECRET)
+
+    def test_moves_an_account_with_a_chosen_password_to_the_secret(self, db, django_user_model):
+        xqueue_services.create_account(username="old-watcher", password="chosen-password-1", role="grader")
+        call_command("xqueue_create_account", "grader", "old-watcher", "--secret", self.SECRET, stdout=StringIO())
+        user = django_user_model.objects.get(username="old-watcher")
+        assert service_secrets.is_secret_hash(user.password) and not user.check_password("chosen-password-1")
+
+    @pytest.mark.parametrize(
+        "secret",
+        ["too-short-1", "correct horse battery staple and a few more words", "ab" * 30, "é" * 50],
+    )
+    def test_a_human_password_or_short_secret_is_refused(self, db, django_user_model, secret):
+        with pytest.raises(CommandError, match="at least 43 random URL-safe characters"):
+            call_command("xqueue_create_account", "grader", "w", "--secret", secret, stdout=StringIO())
+        assert not django_user_model.objects.filter(username="w").exists()
+
+    def test_secret_excludes_rotate_and_password(self, db):
+        with pytest.raises(CommandError, match="does not take"):
+            call_command("xqueue_create_account", "grader", "w", "--secret", self.SECRET, "--rotate")
+        with pytest.raises(CommandError, match="not both"):
+            call_command("xqueue_create_account", "grader", "w", "--secret", self.SECRET, "--password", "p")
+
+    def test_the_secret_can_come_from_the_environment(self, db, django_user_model, monkeypatch):
+        monkeypatch.setenv("XQUEUE_ACCOUNT_SECRET", self.SECRET)
+        call_command("xqueue_create_account", "lms", "tutor-lms", stdout=StringIO())
+        assert django_user_model.objects.get(username="tutor-lms").check_password(self.SECRET)

@@ -58,6 +58,14 @@ def test_skip_locked_claims_hand_out_each_submission_once():
     assert len({g for g in Submission.objects.values_list("grader", flat=True)}) > 1  # really concurrent
 
 
+def test_row_lock_transaction_claims_hand_out_each_submission_once():
+    """The path MySQL 8 takes (and PostgreSQL/MariaDB when a queue has exhausted submissions), raced."""
+    queue = services.ensure_queue(name="race-locks", visibility_timeout=600, max_attempts=3)
+    _load(queue, SUBMISSIONS)
+    handed_out = _drain_concurrently(lambda grader: handout._claim_with_row_locks(queue=queue, grader=grader))
+    _assert_each_handed_out_once(handed_out)
+
+
 def test_conditional_update_claims_hand_out_each_submission_once():
     """The path SQLite uses, raced on a real database with real concurrency."""
     queue = services.ensure_queue(name="race-cas", visibility_timeout=600, max_attempts=3)

@@ -53,7 +53,7 @@ def test_submit_to_unknown_queue(lms, queue):
 
 
 def test_resubmission_supersedes_the_pending_one(lms, queue):
-    url = "http://127.0.0.1:1/courses/c/xqueue/7/block/score_update"
+    url = "http://127.0.0.1:1/courses/c/xqueue/resubmitted-7/block/score_update"
     submit(lms, lms_header(callback_url=url), lms_body("first"))
     submit(lms, lms_header(), lms_body("someone else"))
     assert submit(lms, lms_header(callback_url=url), lms_body("second")) == {"return_code": 0, "content": "2"}
@@ -61,6 +61,22 @@ def test_resubmission_supersedes_the_pending_one(lms, queue):
     assert states[lms_body("first")] == SubmissionState.SUPERSEDED
     assert states[lms_body("second")] == SubmissionState.PENDING
     assert states[lms_body("someone else")] == SubmissionState.PENDING
+
+
+def test_a_resubmission_never_supersedes_a_newer_one(lms, queue):
+    """Racing resubmissions (insert, then supersede older ids) leave the newest pending whatever their order."""
+    from xqueue.services.submissions import _supersede_older
+
+    url = "http://127.0.0.1:1/courses/c/xqueue/resubmitted-8/block/score_update"
+    submit(lms, lms_header(callback_url=url), lms_body("older"))
+    submit(lms, lms_header(callback_url=url), lms_body("newer"))
+    older, newer = Submission.objects.order_by("id")
+    Submission.objects.filter(pk=older.pk).update(state=SubmissionState.PENDING)  # as if its supersede came last
+    _supersede_older(digest=older.callback_digest, newest_id=older.pk, now=older.arrival_time)
+    assert Submission.objects.get(pk=newer.pk).state == SubmissionState.PENDING
+    assert Submission.objects.get(pk=older.pk).state == SubmissionState.PENDING
+    _supersede_older(digest=older.callback_digest, newest_id=newer.pk, now=newer.arrival_time)
+    assert Submission.objects.get(pk=older.pk).state == SubmissionState.SUPERSEDED
 
 
 def test_oversized_file_is_refused(lms, queue, settings):

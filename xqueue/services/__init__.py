@@ -1,6 +1,6 @@
 """Every state change of the xqueue app. Views, admin, tasks and commands call these."""
 
-from xqueue.services.accounts import create_account, issue_secret, roles_of
+from xqueue.services.accounts import create_account, issue_secret, roles_of, store_secret
 from xqueue.services.delivery import deliver_result
 from xqueue.services.dispatch import deliver_due_results, redeliver_overdue, retry_delivery
 from xqueue.services.handout import Handout, claim_next, fail_exhausted_submissions
@@ -31,5 +31,6 @@ __all__ = [
     "retire_old_submissions",
     "retry_delivery",
     "roles_of",
+    "store_secret",
     "submit",
 ]

@@ -40,6 +40,27 @@ def issue_secret(*, username: str, role: str, rotate: bool = False) -> tuple[boo
     return created, secret
 
 
+def store_secret(*, username: str, role: str, secret: str) -> bool:
+    """Create or update a grader/LMS account whose secret was generated elsewhere (a Tutor config value, a
+    secrets manager), stored with the fast keyed hasher like a generated one; True when created.
+
+    The secret must look machine-generated (`service_secrets.looks_generated`): a human password is refused, as
+    it needs the stretched hasher (`create_account`). Rerunning with the same secret keeps the stored hash, so
+    the account's sessions survive an init job run again.
+    """
+    if not service_secrets.looks_generated(secret):
+        raise ValueError(
+            f"a secret must be at least {service_secrets.MIN_SECRET_LENGTH} random URL-safe characters "
+            "(letters, digits, - and _); for a chosen password use --password"
+        )
+
+    def store_hash(user):
+        if not service_secrets.check_secret(secret, user.password or "$"):
+            user.password = service_secrets.make_secret_hash(secret)
+
+    return _save_account(username=username, role=role, set_credentials=store_hash)
+
+
 def _save_account(*, username: str, role: str, set_credentials) -> bool:
     if role not in ROLE_GROUPS:
         raise ValueError(f"role must be one of {sorted(ROLE_GROUPS)}")

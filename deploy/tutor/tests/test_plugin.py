@@ -83,10 +83,10 @@ def test_lms_cms_and_mfe_settings_send_exams_traffic_here(project):
         assert 'EXAMS_SERVICE_USERNAME = "edx_exams_worker"' in settings
         assert 'FEATURES["ENABLE_SPECIAL_EXAMS"] = True' in settings
     assert '"url": "http://exams:8000"' in lms
-    assert f'"password": "{config["EXAMS_XQUEUE_LMS_PASSWORD"]}"' in lms
+    assert f'"password": "{config["EXAMS_XQUEUE_LMS_SECRET"]}"' in lms
     assert 'MFE_CONFIG["EXAMS_BASE_URL"] = "http://exams.local.openedx.io"' in lms
     watcher = json.loads(project.read("plugins", "exams", "apps", "xqueue-watcher", "exams.json"))
-    assert watcher["exams"]["AUTH"] == ["watcher", config["EXAMS_XQUEUE_WATCHER_PASSWORD"]]
+    assert watcher["exams"]["AUTH"] == ["watcher", config["EXAMS_XQUEUE_WATCHER_SECRET"]]
 
 
 def test_caddy_routes_http_to_gunicorn_and_websockets_to_asgi(project):
@@ -104,7 +104,19 @@ def test_init_job_creates_database_service_user_oauth_client_and_migrates(projec
     assert f'--client-secret "{config["EXAMS_OAUTH2_SECRET"]}"' in tasks["lms"]
     assert "waffle_flag --create --everyone course_apps.exams_ida" in tasks["lms"]
     assert "python manage.py migrate --noinput" in tasks["exams"]
-    assert f'xqueue_create_account lms lms --password "{config["EXAMS_XQUEUE_LMS_PASSWORD"]}"' in tasks["exams"]
+    command = 'XQUEUE_ACCOUNT_SECRET="{}" python manage.py xqueue_create_account {}'
+    assert command.format(config["EXAMS_XQUEUE_LMS_SECRET"], "lms lms") in tasks["exams"]
+    assert command.format(config["EXAMS_XQUEUE_WATCHER_SECRET"], "grader watcher") in tasks["exams"]
+    assert "--password" not in tasks["exams"]  # PBKDF2 per login would time watchers out
+
+
+def test_xqueue_secrets_are_generated_fit_for_the_fast_hasher(project):
+    """64 random letters and digits each: what `xqueue_create_account --secret` accepts (>= 43, varied)."""
+    config = project.config()
+    secrets = [config["EXAMS_XQUEUE_LMS_SECRET"], config["EXAMS_XQUEUE_WATCHER_SECRET"]]
+    assert secrets[0] != secrets[1]
+    for secret in secrets:
+        assert len(secret) == 64 and secret.isalnum() and len(set(secret)) >= 12
 
 
 def test_kubernetes_deployments_services_job_and_probes(project):

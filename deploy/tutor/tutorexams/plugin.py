@@ -54,8 +54,9 @@ hooks.Filters.CONFIG_UNIQUE.add_items(
         ("EXAMS_SECRET_KEY", "{{ 50|random_string }}"),
         ("EXAMS_MYSQL_PASSWORD", "{{ 16|random_string }}"),
         ("EXAMS_OAUTH2_SECRET", "{{ 32|random_string }}"),
-        ("EXAMS_XQUEUE_LMS_PASSWORD", "{{ 24|random_string }}"),
-        ("EXAMS_XQUEUE_WATCHER_PASSWORD", "{{ 24|random_string }}"),
+        # xqueue accounts: generated secrets, stored with the fast keyed hasher (a watcher logs in within its 1 s)
+        ("EXAMS_XQUEUE_LMS_SECRET", "{{ 64|random_string }}"),
+        ("EXAMS_XQUEUE_WATCHER_SECRET", "{{ 64|random_string }}"),
         ("EXAMS_ACCESS_TOKEN_PRIVATE_KEY", "{{ 2048|rsa_private_key }}"),
     ]
 )
