@@ -8,8 +8,9 @@ clients (GET login for the CSRF cookie, POST login) and send their exact request
 X-CSRFToken after login, `requests`' default headers, urlencoded form bodies.
 
 Per request kind it prints Python function calls (cProfile's total_calls) and database round trips: the
-statements Django sends, BEGIN/COMMIT included; on MariaDB every command PyMySQL sends to the server (also
-`SET autocommit` and pings, which Django does not log). `--profile KIND` adds a cProfile top list.
+statements Django sends, BEGIN/COMMIT included; on MariaDB every command the driver (mysqlclient, else PyMySQL)
+sends to the server (also `SET autocommit` and pings, which Django does not log). `--profile KIND` adds a
+cProfile top list.
 
     .venv/bin/python -m bench.profile_xqueue [--database postgresql|mysql] [--requests 300] \
         [--profile submit|get_submission|put_result|empty_poll] [--sort tottime] [--top 40]
@@ -143,6 +144,31 @@ class Counters:
             self.round_trips[kind] += len(sent)
             self.statements[kind] = sent
 
+    def count_mysql_commands(self) -> None:
+        """Every command the MySQL driver sends (one round trip each), Django-logged or not."""
+        from settings.database import use_mysql_driver
+
+        if use_mysql_driver() == "pymysql":
+            self.count_pymysql_commands()
+            return
+        from MySQLdb.connections import Connection
+
+        counters = self
+
+        def counting(name):
+            original = getattr(Connection, name)
+
+            def counted(connection, *args):
+                if counters.counting:
+                    sql = args[0] if name == "query" and args else f"<{name}{args}>"
+                    counters.commands.append(sql.decode(errors="replace") if isinstance(sql, bytes) else str(sql))
+                return original(connection, *args)
+
+            setattr(Connection, name, counted)
+
+        for name in ("query", "autocommit", "commit", "rollback", "ping"):
+            counting(name)
+
     def count_pymysql_commands(self) -> None:
         """Every command PyMySQL sends (one round trip each), Django-logged or not."""
         from pymysql.connections import Connection
@@ -226,7 +252,7 @@ def main() -> None:
     grader.log_in("bench-grader")
     counters = Counters(args.database)
     if args.database == "mysql":
-        counters.count_pymysql_commands()
+        counters.count_mysql_commands()
 
     @contextmanager
     def plain(kind):
