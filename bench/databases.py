@@ -46,6 +46,13 @@ class BenchDatabase:
         else:
             self.mysql(f"USE `{self.name}`; ANALYZE TABLE {', '.join(f'`{table}`' for table in tables)}")
 
+    def quiesce(self) -> None:
+        """PostgreSQL: VACUUM ANALYZE the whole database now, so autovacuum does not wake up in the middle of the
+        next load run (after a write scenario it would, taking CPU from whichever server runs then)."""
+        if self.engine == "postgresql":
+            with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{self.name}", autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")
+
     def server_pids(self, application_name: str) -> set[int]:
         if self.engine == "mysql":
             return {p.pid for p in psutil.process_iter(["name"]) if p.info["name"] in ("mariadbd", "mysqld")}

@@ -192,6 +192,7 @@ def main() -> None:
             for name, (server_name, _) in chosen.items():
                 server, port, application_name = servers[server_name]
                 for concurrency in args.concurrency:
+                    database.quiesce()
                     with ServerCpu(server.pid, partial(database.server_pids, application_name)) as cpu:
                         result = run_wrk(port, files[name], concurrency, args.seconds)
                     result["cpu_ms"] = 1000 * cpu.seconds / max(result["requests"], 1)
@@ -219,7 +220,9 @@ def report(runs: dict, queries: dict, args, *, write: bool = True) -> None:
         "checked with PyJWT, user by username in one indexed query, then one indexed read or one `UPDATE`). "
         f"wrk 2 threads on loopback, {args.learners} learners with a started timed attempt each, spread over "
         f'{args.exams} exams ("one exam": another {args.learners} learners all in a single exam). Medians of '
-        f"{args.rounds} interleaved rounds; CPU = gunicorn workers + their PostgreSQL backends, per request.",
+        f"{args.rounds} interleaved rounds, the database vacuumed and analyzed before each run (autovacuum woke up "
+        "after the write scenarios and took CPU from whichever server ran next); CPU = gunicorn workers + their "
+        "PostgreSQL backends, per request.",
         "",
         "| scenario | c | req/s | p99 ms | CPU ms/req | non-2xx | queries/req | vs | ratio | target | CPU ratio |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
