@@ -13,6 +13,7 @@ EXAMPLES=${FUZZ_EXAMPLES:-100}
 MAX_TIME=${FUZZ_MAX_TIME:-600}
 mkdir -p .local/fuzz
 export DJANGO_SETTINGS_MODULE=settings.local DJANGO_DEBUG=false
+export SCHEMATHESIS_HOOKS=scripts.fuzz_hooks  # works around a CPython 3.11 AST bug in threads (see the module)
 if [ "${TEST_DATABASE:-sqlite}" = postgresql ]; then
   db="exams_fuzz_$(printf %s "$PWD" | sha1sum | cut -c1-8)"
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
