@@ -31,68 +31,51 @@ log = logging.getLogger(__name__)
 
 @receiver(attempt_status_changed, dispatch_uid="monitoring.status")
 def on_status_changed(sender, attempt, from_status, to_status, action, actor, requesting_user=None, **kwargs):
-    event = _record_status(attempt, from_status, to_status, action, actor, requesting_user)
+    data = _status_data(attempt, from_status, to_status, action, actor)
+    event = _record_status(attempt, to_status, data, getattr(requesting_user, "pk", None))
     if event is not None:
         transaction.on_commit(
-            partial(status_committed, event, from_status, to_status, str(action), event.data.get("command_seq")),
+            partial(status_committed, event, from_status, to_status, str(action), data.get("command_seq")),
             robust=True,
         )
 
 
-def _status_fields(attempt, from_status, to_status, action, actor, requesting_user) -> dict:
+def _status_data(attempt, from_status, to_status, action, actor) -> dict:
     data = {"from": from_status, "action": str(action), "actor": str(actor), **clock_facts(attempt, to_status)}
     command_seq = commands.current_command_seq()
     if command_seq is not None:
         data["command_seq"] = command_seq
-    user_id = getattr(requesting_user, "pk", None)
-    return dict(
-        exam_id=attempt.exam_id,
-        type=STATUS,
-        kind=to_status,
-        severity=None,
-        client_seq=None,
-        data=data,
-        actor_id=user_id,
-    )
+    return data
 
 
-def _record_status(attempt, from_status, to_status, action, actor, requesting_user) -> SessionEvent | None:
-    fields = _status_fields(attempt, from_status, to_status, action, actor, requesting_user)
+def _record_status(attempt, to_status, data: dict, actor_id) -> SessionEvent | None:
     return services.record_attempt_event(
         attempt=attempt,
         create_session=to_status in statuses.IN_PROGRESS,  # the session starts with the attempt
         type=STATUS,
         kind=to_status,
-        data=fields["data"],
-        actor_id=fields["actor_id"],
+        data=data,
+        actor_id=actor_id,
     )
 
 
 def status_statement_part(change: StatusChange) -> StatementPart:
     """The status event as part of a one-statement change (`exams.services.statement_parts`)."""
-    fields = _status_fields(
-        change.attempt, change.from_status, change.to_status, change.action, change.actor, change.requesting_user
-    )
+    attempt, to_status = change.attempt, change.to_status
+    data = _status_data(attempt, change.from_status, to_status, change.action, change.actor)
+    actor_id = getattr(change.requesting_user, "pk", None)
+    fields = services.attempt_event_fields(attempt=attempt, type=STATUS, kind=to_status, data=data, actor_id=actor_id)
     event, sql, params = services.unnumbered_insert_for_attempt(fields, "changed a")
 
     def committed(row: dict | None) -> None:
         written = event
         if row is None:  # the attempt had no session yet (it predates monitoring): open it now
-            written = _record_status(
-                change.attempt,
-                change.from_status,
-                change.to_status,
-                change.action,
-                change.actor,
-                change.requesting_user,
-            )
+            written = _record_status(attempt, to_status, data, actor_id)
             if written is None:
                 return
         else:
             written.pk, written.session_id = row["id"], row["session_id"]
-        status_committed(
-            written, change.from_status, change.to_status, str(change.action), written.data.get("command_seq")
-        )
+        status_committed(written, change.from_status, to_status, str(change.action), data.get("command_seq"))
 
     return StatementPart(sql=sql, params=params, columns=("id", "session_id"), after_commit=committed)
 

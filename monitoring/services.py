@@ -99,6 +99,13 @@ def record_event(
     return event, True
 
 
+def attempt_event_fields(*, attempt: ExamAttempt, type: str, kind: str, data: dict, actor_id: int | None) -> dict:
+    """The columns of an unnumbered event of the attempt's session, its session aside."""
+    return dict(
+        exam_id=attempt.exam_id, type=type, kind=kind, severity=None, client_seq=None, data=data, actor_id=actor_id
+    )
+
+
 def record_attempt_event(
     *, attempt: ExamAttempt, create_session: bool, type: str, kind: str, data: dict, actor_id: int | None
 ) -> SessionEvent | None:
@@ -108,8 +115,7 @@ def record_attempt_event(
     None when the attempt has no session and none is to be created. On PostgreSQL the usual case (the session
     exists) is one statement.
     """
-    fields = dict(exam_id=attempt.exam_id, type=type, kind=kind, severity=None, client_seq=None, data=data)
-    fields["actor_id"] = actor_id
+    fields = attempt_event_fields(attempt=attempt, type=type, kind=kind, data=data, actor_id=actor_id)
     if connection.vendor == "postgresql":
         event = _insert_unnumbered_for_attempt(fields, attempt_id=attempt.pk)
         if event is not None:

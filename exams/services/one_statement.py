@@ -30,6 +30,7 @@ def learner_action(*, attempt_id: int, action, user: User) -> ExamAttempt | None
         return None
     if not isinstance(action, str) or action not in LEARNER_REST_ACTIONS:
         return None
+    action = Action(action)
     attempt = selectors.attempt_by_id(attempt_id)
     if attempt is None or attempt.reset_at is not None or attempt.user_id != user.pk:
         return None
@@ -40,12 +41,12 @@ def learner_action(*, attempt_id: int, action, user: User) -> ExamAttempt | None
     if timers.is_time_up(attempt, now):
         return None
     try:
-        to_status = next_status(attempt.status, Action(action), Actor.LEARNER, attempt.exam.exam_type)
-    except (TransitionNotAllowed, ValueError):
+        to_status = next_status(attempt.status, action, Actor.LEARNER, attempt.exam.exam_type)
+    except TransitionNotAllowed:
         return None
     if to_status == attempt.status:
         return attempt
-    return _write(attempt, Action(action), to_status, user, now)
+    return _write(attempt, action, to_status, user, now)
 
 
 def _write(attempt: ExamAttempt, action: Action, to_status: str, user: User, now) -> ExamAttempt | None:
