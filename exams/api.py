@@ -9,7 +9,13 @@ from exams.exceptions import ExamsError
 from exams.legacy import register_legacy_active_attempt_lookup
 from exams.models import AttemptReview, CourseExamConfiguration, Exam, ExamAttempt, ProctoringProvider, User
 from exams.rest.views.base import ExamsAPIView, require_list
-from exams.selectors import attempt_has_ended, course_exam_configuration, course_uses_this_service, is_course_staff
+from exams.selectors import (
+    attempt_for_update,
+    attempt_has_ended,
+    course_exam_configuration,
+    course_uses_this_service,
+    is_course_staff,
+)
 from exams.services.attempt_clock import add_extra_time, clock_can_change, set_clock_paused
 from exams.services.attempts import apply_action, reset_attempt
 from exams.services.course_staff import REPLICATED_ROLES, add_course_staff_role, remove_course_staff_role
@@ -46,6 +52,7 @@ __all__ = [
     "clock_can_change",
     "apply_action",
     "attempt_clock_changed",
+    "attempt_for_update",
     "attempt_has_ended",
     "attempt_reset",
     "attempt_status_changed",

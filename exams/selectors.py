@@ -141,10 +141,15 @@ def _polled_attempt_sql(vendor: str, with_allowance: bool) -> tuple[str, tuple[s
 
 
 def attempt_for_update(attempt_id: int):
-    """The attempt row, locked until the transaction ends (plain SQL: every status update starts here)."""
+    """The attempt row, locked until the transaction ends (plain SQL: every status update starts here).
+
+    PostgreSQL takes `FOR NO KEY UPDATE` (an UPDATE's own lock): rows that reference the attempt (its session,
+    its reviews) check their foreign key with a key-share lock, which must not wait for a status change."""
     from django.db import connection
 
-    return _attempt_row(attempt_id, " FOR UPDATE" if connection.features.has_select_for_update else "")
+    if not connection.features.has_select_for_update:
+        return _attempt_row(attempt_id, "")
+    return _attempt_row(attempt_id, " FOR NO KEY UPDATE" if connection.vendor == "postgresql" else " FOR UPDATE")
 
 
 def attempt_by_id(attempt_id: int):

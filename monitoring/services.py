@@ -8,7 +8,18 @@ from datetime import datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from exams.api import Action, Actor, Exam, ExamAttempt, User, apply_action, exceptions, set_clock_paused, statuses
+from exams.api import (
+    Action,
+    Actor,
+    Exam,
+    ExamAttempt,
+    User,
+    apply_action,
+    attempt_for_update,
+    exceptions,
+    set_clock_paused,
+    statuses,
+)
 from exams_service.db_retry import retry_database_errors
 from exams_service.security.inputs import read_str
 from monitoring import commands, fanout, selectors, sequencer
@@ -37,6 +48,7 @@ def ensure_session(*, attempt: ExamAttempt) -> ProctoringSession:
     sequencer.ensure_stream(attempt.exam_id)
     try:
         with transaction.atomic():
+            attempt_for_update(attempt.pk)  # the attempt's lock first, as its status changes
             session, _ = ProctoringSession.objects.get_or_create(
                 attempt=attempt, defaults={"exam_id": attempt.exam_id, "user_id": attempt.user_id}
             )
