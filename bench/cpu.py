@@ -30,17 +30,22 @@ class ServerCpu:
     def __init__(self, server_pid: int, database_pids=None):
         self.server_pid, self.database_pids = server_pid, database_pids
 
-    def _pids(self) -> set[int]:
+    def _pids(self) -> tuple[set[int], set[int]]:
         workers = {process.pid for process in process_tree(self.server_pid)}
-        return workers | (self.database_pids() if self.database_pids else set())
+        return workers, (self.database_pids() if self.database_pids else set())
 
     def __enter__(self):
-        self.before = cpu_seconds(self._pids())
+        workers, database = self._pids()
+        self.before = cpu_seconds(workers | database)
         return self
 
     def __exit__(self, *exc):
-        after = cpu_seconds(self._pids())
+        workers, database = self._pids()
+        after = cpu_seconds(workers | database)
         # A process that started during the run counts whole; one that ended is lost (persistent connections
         # and long-lived workers make both rare).
-        self.seconds = sum(value - self.before.get(pid, 0.0) for pid, value in after.items())
+        used = {pid: value - self.before.get(pid, 0.0) for pid, value in after.items()}
+        self.server_seconds = sum(value for pid, value in used.items() if pid in workers)
+        self.database_seconds = sum(value for pid, value in used.items() if pid not in workers)
+        self.seconds = self.server_seconds + self.database_seconds
         return False

@@ -196,7 +196,10 @@ def main() -> None:
                     database.quiesce()
                     with ServerCpu(server.pid, partial(database.server_pids, application_name)) as cpu:
                         result = run_wrk(port, files[name], concurrency, args.seconds)
-                    result["cpu_ms"] = 1000 * cpu.seconds / max(result["requests"], 1)
+                    served = max(result["requests"], 1)
+                    result["cpu_ms"] = 1000 * cpu.seconds / served
+                    result["app_cpu_ms"] = 1000 * cpu.server_seconds / served
+                    result["db_cpu_ms"] = 1000 * cpu.database_seconds / served
                     runs.setdefault((name, concurrency), []).append(result)
                     print(round_number, name, concurrency, result, flush=True)
     finally:
@@ -206,7 +209,8 @@ def main() -> None:
 
 
 def median_of(results: list[dict]) -> dict:
-    return {key: statistics.median(result[key] for result in results) for key in ("rps", "p99_ms", "cpu_ms")} | {
+    keys = ("rps", "p99_ms", "cpu_ms", "app_cpu_ms", "db_cpu_ms")
+    return {key: statistics.median(result[key] for result in results) for key in keys} | {
         "errors": sum(result["errors"] for result in results)
     }
 
@@ -225,7 +229,8 @@ def report(runs: dict, queries: dict, args, *, write: bool = True) -> None:
         "after the write scenarios and took CPU from whichever server ran next); CPU = gunicorn workers + their "
         "PostgreSQL backends, per request.",
         "",
-        "| scenario | c | req/s | p99 ms | CPU ms/req | non-2xx | queries/req | vs | ratio | target | CPU ratio |",
+        "| scenario | c | req/s | p99 ms | CPU ms/req (app + db) | non-2xx | queries/req | vs | ratio | target "
+        "| CPU ratio |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for (name, concurrency), result in medians.items():
@@ -239,7 +244,8 @@ def report(runs: dict, queries: dict, args, *, write: bool = True) -> None:
         if name in CPU_TARGETS:
             cpu_ratio += f" (≤ {CPU_TARGETS[name]})"
         lines.append(
-            f"| {name} | {concurrency} | {result['rps']:.0f} | {result['p99_ms']:.1f} | {result['cpu_ms']:.2f} | "
+            f"| {name} | {concurrency} | {result['rps']:.0f} | {result['p99_ms']:.1f} | {result['cpu_ms']:.2f} "
+            f"({result['app_cpu_ms']:.2f} + {result['db_cpu_ms']:.2f}) | "
             f"{result['errors']} | {f'{queries[name]:.1f}' if name in queries else '2 (by construction)'} | "
             f"{compared or '—'} | {ratio} | {target} | {cpu_ratio} |"
         )

@@ -17,6 +17,8 @@ from django.db.models.base import ModelState
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
+from exams_service.prepared_sql import prepared_cursor
+
 
 @cache
 def _columns(model, vendor: str) -> tuple[str, tuple[str, ...], tuple]:
@@ -64,7 +66,7 @@ def select_list(model, alias: str) -> str:
 def fetch_one(model, sql: str, params, extra: tuple[str, ...] = ()):
     """Run `sql` (starting with `select_list(model, ...)`, then `extra` columns) and build the first row, or None."""
     db = connections[DEFAULT_DB_ALIAS]
-    with db.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

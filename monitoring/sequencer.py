@@ -12,10 +12,12 @@ presence sweep. Seqs stay gapless and commit-ordered per exam, as dashboards req
 
 import json
 import time
+from functools import cache
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef
 
+from exams_service.prepared_sql import prepared_cursor
 from monitoring.models import ExamSequencer, ExamStream, SessionEvent
 
 BATCH = 500
@@ -92,8 +94,8 @@ def _number_batch_in_one_statement(exam_id: int) -> list[SessionEvent] | None:
     """PostgreSQL: claim, number and return in one round trip (`monitoring_number_pending`, migrations 0003 and
     0004); None when the sequencer is held elsewhere (the function's NOWAIT refused)."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT * FROM monitoring_number_pending(%s, %s) ORDER BY seq", [exam_id, BATCH])
+        with prepared_cursor() as cursor:
+            cursor.execute(_numbering_sql(), [exam_id, BATCH])
             names = [column.name for column in cursor.description]
             rows = cursor.fetchall()
     except OperationalError as error:
@@ -107,6 +109,13 @@ def _number_batch_in_one_statement(exam_id: int) -> list[SessionEvent] | None:
             fields["data"] = json.loads(fields["data"])
         events.append(SessionEvent(**fields))
     return events
+
+
+@cache
+def _numbering_sql() -> str:
+    """The numbering call with its result columns named (prepared: `exams_service.prepared_sql`)."""
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in SessionEvent._meta.concrete_fields)
+    return f"SELECT {columns} FROM monitoring_number_pending(%s, %s) ORDER BY seq"
 
 
 def _number_batch_when_free(exam_id: int) -> list[SessionEvent]:

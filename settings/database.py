@@ -35,12 +35,22 @@ def database_from_url(url: str, *, default_conn_max_age: int = 0) -> dict:
     if env_bool("DATABASE_POOL", False) and config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_MAX_AGE"] = 0
         config["CONN_HEALTH_CHECKS"] = False
+        _prepared_statements(config)
         config.setdefault("OPTIONS", {})["pool"] = {
             "min_size": min(2, env_int("DATABASE_POOL_MAX_SIZE", 10)),
             "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
             "timeout": 10,
         }
         return config
+    _prepared_statements(config)
     config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default_conn_max_age)
     config["CONN_HEALTH_CHECKS"] = config["CONN_MAX_AGE"] != 0
     return config
+
+
+def _prepared_statements(config: dict) -> None:
+    """PostgreSQL: let `exams_service.prepared_sql` prepare the hot statements (Django's queries never are:
+    they bind client-side). DATABASE_PREPARED_STATEMENTS=false for a pooler that cannot keep them."""
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        enabled = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = 5 if enabled else None

@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from exams.models import ExamAttempt
+from exams_service.prepared_sql import prepared_cursor
 
 HISTORY_OWN_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user")
 CHANGED = "~"
@@ -72,7 +73,7 @@ def save_transition_if_unchanged(
     olds = [field.get_db_prep_save(before[field.attname], connection) for field in fields]
     history_values = [connection.ops.adapt_datetimefield_value(now), reason, CHANGED, history_user_id]
     part_params = [param for part in parts for param in part.params]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [*values, attempt.pk, *olds, *history_values, *part_params])
         row = cursor.fetchone()
     results, offset = [], 1

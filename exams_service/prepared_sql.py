@@ -1,0 +1,58 @@
+"""Prepared statements for the plain-SQL hot paths on PostgreSQL (the polled reads, the learner's status write).
+
+Django sends every query with client-side binding, so PostgreSQL parses and plans each one again; for the
+indexed single-row statements learners send on every poll, planning costs the server several times what
+executing does (a join: 0.16 ms of planning for 0.02 ms of execution). `prepared_cursor()` is Django's own
+cursor (same health check, error wrapping, query logging and counting) around a server-binding psycopg cursor
+that prepares each statement once per connection.
+
+PostgreSQL re-plans a prepared statement after a migration changes its tables (tests/test_prepared_sql.py);
+the statements name their result columns anyway, so a re-plan never changes their result type.
+`DATABASE_PREPARED_STATEMENTS=false` turns them off (a pooler in transaction mode that cannot keep prepared
+statements); other databases get Django's usual cursor.
+"""
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.asyncio import async_unsafe
+
+
+def _cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        """Prepares every statement it runs (a no-op when the connection's `prepare_threshold` is None)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparedCursor
+
+
+_prepared_cursor_class = None
+
+
+@async_unsafe
+def prepared_cursor():
+    """A cursor of the default database whose statements are prepared on PostgreSQL (Django's cursor elsewhere)."""
+    global _prepared_cursor_class
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        return db.cursor()
+    if _prepared_cursor_class is None:
+        _prepared_cursor_class = _cursor_class()
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        cursor = _prepared_cursor_class(db.connection)
+        _match_timezone(db, cursor)
+        return db._prepare_cursor(cursor)
+
+
+def _match_timezone(db, cursor) -> None:
+    """As Django's `create_cursor`: the cursor loads timestamps in Django's time zone when the connection's
+    differs (settings overridden after the connection was made)."""
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, Format
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+
+    if db.timezone != db.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
+        register_tzloader(db.timezone, cursor)
