@@ -13,6 +13,10 @@ INSTALLED_APPS = ["rest_framework"]
 MIDDLEWARE: list[str] = []
 USE_TZ = True
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600)}
+if os.environ.get("CEILING_PREPARED_STATEMENTS") == "1":
+    # The second stick: the same project with every statement bound server-side and prepared at first use, as the
+    # service prepares its hot statements (exams_service/prepared_sql.py).
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 0}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["bench.ceiling.auth.HS256JwtAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [],
