@@ -13,7 +13,12 @@ from exams.models.exams import Exam
 class ExamAttempt(TimeStampedModel):
     """A learner's attempt at an exam. Only `exams.services.attempts` changes `status`."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_attempts")
+    # No single-column index on user: attempt_user_exam_idx, attempt_user_status_idx and unique_attempt_number all
+    # lead with user_id and serve lookups by user (and MariaDB's foreign key). The history table keeps its own
+    # user_id index (simple_history indexes every foreign key of the historical model).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_attempts", db_index=False
+    )
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="attempts")
     attempt_number = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=64, choices=statuses.CHOICES, default=statuses.CREATED)
