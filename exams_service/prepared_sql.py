@@ -12,10 +12,13 @@ the statements name their result columns anyway, so a re-plan never changes thei
 statements); other databases get Django's usual cursor.
 """
 
+from functools import cache
+
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.asyncio import async_unsafe
 
 
+@cache
 def _cursor_class():
     from django.db.backends.postgresql.base import ServerBindingCursor
 
@@ -25,25 +28,25 @@ def _cursor_class():
         def execute(self, query, params=None, *, prepare=None, binary=None):
             return super().execute(query, params, prepare=True, binary=binary)
 
+        def _send_query_prepared(self, name, pgq, *, binary=None):
+            # psycopg keeps the statement only when it sends it unprepared; Django's query log and
+            # CaptureQueriesContext read it from there (they would show None, with `$n` placeholders now).
+            self._query = pgq
+            return super()._send_query_prepared(name, pgq, binary=binary)
+
     return PreparedCursor
-
-
-_prepared_cursor_class = None
 
 
 @async_unsafe
 def prepared_cursor():
     """A cursor of the default database whose statements are prepared on PostgreSQL (Django's cursor elsewhere)."""
-    global _prepared_cursor_class
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor != "postgresql":
         return db.cursor()
-    if _prepared_cursor_class is None:
-        _prepared_cursor_class = _cursor_class()
     db.close_if_health_check_failed()
     db.ensure_connection()
     with db.wrap_database_errors:
-        cursor = _prepared_cursor_class(db.connection)
+        cursor = _cursor_class()(db.connection)
         _match_timezone(db, cursor)
         return db._prepare_cursor(cursor)
 

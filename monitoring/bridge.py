@@ -123,7 +123,10 @@ def status_committed(event: SessionEvent, from_status, to_status, action, comman
 
 def number_and_send(exam_id: int, *, wait: bool = False) -> list[SessionEvent]:
     """Number the exam's pending events (`monitoring.sequencer`) and send the ones this call numbered; when the
-    sequencer is held elsewhere the exam goes to the process's late numbering, which waits for it."""
+    sequencer is held elsewhere the exam goes to the process's late numbering, which waits for it. An exam
+    already queued there is left to it: its claim comes after this commit (one exam's learners skip often)."""
+    if not wait and late_numbering.queued(exam_id):
+        return []
     numbered, done = sequencer.sequence_pending(exam_id, wait=wait)
     for event in numbered:
         fanout.to_exam_sync(event.exam_id, selectors.envelope(event))

@@ -2,7 +2,8 @@
 
 A writer that finds the exam's sequencer held does not wait in the learner's request: it queues the exam here.
 One daemon thread per process claims the sequencer waiting, after the holder's commit, and numbers what is
-pending (the queued writer's event among it). Exams queued while one is being numbered are merged. The thread
+pending (the queued writer's event among it). Exams queued while one is being numbered are merged, and a writer
+whose exam is already queued leaves its event to that coming claim (no round trip of its own). The thread
 keeps its database connection while exams keep coming (one exam's learners skip often) and closes it after
 `MONITORING_LATE_NUMBERING_IDLE_SECONDS` without work, so an idle process holds none. A process that dies
 with exams queued leaves them to the presence sweep (`presence.number_leftovers`).
@@ -36,6 +37,12 @@ class LateNumbering:
                 self._pid = os.getpid()
                 threading.Thread(target=self._run, name="monitoring-late-numbering", daemon=True).start()
             self._lock.notify_all()
+
+    def queued(self, exam_id: int) -> bool:
+        """True while the exam waits here, not yet taken by the thread: its coming claim numbers every event
+        committed before this call, so a writer that just committed need not claim the sequencer itself."""
+        with self._lock:
+            return exam_id in self._exams
 
     def wait_idle(self, timeout: float) -> bool:
         """True once nothing is queued or being numbered (tests, shutdown)."""

@@ -34,6 +34,7 @@ def test_the_jwt_user_lookup_is_prepared_and_still_counted(postgresql, learner):
         found = _lms_user(learner.lms_user_id)
     assert found == learner and found.username == learner.username
     assert len(queries.captured_queries) == 1  # query budgets see it
+    assert "lms_user_id = $1" in queries.captured_queries[0]["sql"]  # and query logs show it
     assert any("lms_user_id = $1" in statement for statement in _prepared_statements())
 
 

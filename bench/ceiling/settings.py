@@ -16,7 +16,7 @@ DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_m
 if os.environ.get("CEILING_PREPARED_STATEMENTS") == "1":
     # The second stick: the same project with every statement bound server-side and prepared at first use, as the
     # service prepares its hot statements (exams_service/prepared_sql.py).
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 0}
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["bench.ceiling.auth.HS256JwtAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [],
