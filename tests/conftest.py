@@ -55,6 +55,15 @@ class Clients:
 
 
 @pytest.fixture
+def row_locks():
+    """Skips on SQLite, which has no row locks (the PostgreSQL and MariaDB passes of `make test` run these)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("row-lock tests run in the PostgreSQL and MariaDB passes of `make test`")
+
+
+@pytest.fixture
 def clients():
     return Clients()
 

@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from django.db import connection
 
 from exams import exceptions, signals
 from exams import statuses as s
@@ -13,13 +12,7 @@ from exams.state_machine import Action, Actor
 from tests.exams.factories import attempt_in_status
 from tests.threads import run_concurrently
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def needs_row_locks():
-    if connection.vendor == "sqlite":
-        pytest.skip("row-lock tests run in the PostgreSQL and MariaDB passes of `make test`")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("row_locks")]
 
 
 def test_concurrent_submits_emit_one_change(learner, timed_exam):

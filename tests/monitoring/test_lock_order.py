@@ -15,13 +15,7 @@ from django.db import connection, connections, transaction
 from monitoring import services
 from monitoring.models import ANOMALY, PRESENCE, STALE, ExamStream, SessionEvent
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def needs_row_locks():
-    if connection.vendor == "sqlite":
-        pytest.skip("row-lock tests run in the PostgreSQL and MariaDB passes of `make test`")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("row_locks")]
 
 
 def backend_id() -> int:

@@ -1,6 +1,7 @@
 """Issue 17: a status change never waits on a per-exam row; its event is numbered after the commit, gaplessly."""
 
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection, connections, transaction
@@ -25,6 +26,22 @@ def sessions(timed_exam):
 
 def exam_seqs(exam_id: int) -> list:
     return list(SessionEvent.objects.filter(exam_id=exam_id).order_by("id").values_list("seq", flat=True))
+
+
+@contextmanager
+def rows_held_elsewhere(exam_id: int, *models):
+    """The exam's rows of `models` locked by another connection until the block ends."""
+    other = connections.create_connection("default")
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            for model in models:
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"SELECT exam_id FROM {table} WHERE exam_id = %s FOR UPDATE", [exam_id])
+        yield
+    finally:
+        other.rollback()
+        other.close()
 
 
 def stop_and_start(session) -> None:
@@ -69,13 +86,7 @@ def test_a_status_change_does_not_wait_for_a_held_exam_counter(sessions):
         pytest.skip("row locks: runs in the PostgreSQL and MariaDB passes of `make test`")
     exam_id = sessions[0].exam_id
     numbered = exam_seqs(exam_id)
-    other = connections.create_connection("default")
-    try:
-        other.set_autocommit(False)
-        with other.cursor() as cursor:
-            for model in (ExamStream, ExamSequencer):
-                table = connection.ops.quote_name(model._meta.db_table)
-                cursor.execute(f"SELECT exam_id FROM {table} WHERE exam_id = %s FOR UPDATE", [exam_id])
+    with rows_held_elsewhere(exam_id, ExamStream, ExamSequencer):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SET lock_timeout = '2s'")
@@ -84,9 +95,6 @@ def test_a_status_change_does_not_wait_for_a_held_exam_counter(sessions):
         apply_action(attempt_id=sessions[0].attempt_id, action=Action.STOP, actor=Actor.LEARNER)
         assert exam_seqs(exam_id) == [*numbered, None]  # committed, waiting for its number
         assert not bridge.late_numbering.wait_idle(0.3)  # queued, waiting for the holder
-    finally:
-        other.rollback()
-        other.close()
     assert bridge.late_numbering.wait_idle(10)
     assert exam_seqs(exam_id) == [*numbered, len(numbered) + 1]
     assert presence.number_leftovers() == 0
@@ -113,12 +121,7 @@ def test_a_writer_whose_exam_is_queued_for_late_numbering_leaves_its_event_to_it
 
     exam_id = sessions[0].exam_id
     numbered = exam_seqs(exam_id)
-    other = connections.create_connection("default")
-    try:
-        other.set_autocommit(False)
-        with other.cursor() as cursor:
-            table = connection.ops.quote_name(ExamSequencer._meta.db_table)
-            cursor.execute(f"SELECT exam_id FROM {table} WHERE exam_id = %s FOR UPDATE", [exam_id])
+    with rows_held_elsewhere(exam_id, ExamSequencer):
         apply_action(attempt_id=sessions[0].attempt_id, action=Action.STOP, actor=Actor.LEARNER)
         deadline = time.monotonic() + 5
         while bridge.late_numbering.queued(exam_id) and time.monotonic() < deadline:
@@ -130,9 +133,6 @@ def test_a_writer_whose_exam_is_queued_for_late_numbering_leaves_its_event_to_it
         statements = [query["sql"] for query in queries.captured_queries]
         assert not any("number_pending" in sql or "examsequencer" in sql.lower() for sql in statements), statements
         assert exam_seqs(exam_id) == [*numbered, None, None, None]
-    finally:
-        other.rollback()
-        other.close()
     assert bridge.late_numbering.wait_idle(10)
     assert exam_seqs(exam_id) == [*numbered, *range(len(numbered) + 1, len(numbered) + 4)]
     assert presence.number_leftovers() == 0

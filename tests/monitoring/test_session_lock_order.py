@@ -18,13 +18,7 @@ from monitoring import services
 from monitoring.models import ProctoringSession
 from tests.exams.factories import attempt_in_status
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def needs_row_locks():
-    if connection.vendor == "sqlite":
-        pytest.skip("row-lock tests run in the PostgreSQL and MariaDB passes of `make test`")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("row_locks")]
 
 
 def test_opening_a_session_while_the_attempt_is_locked_waits_instead_of_deadlocking(learner, timed_exam):
