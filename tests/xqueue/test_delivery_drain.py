@@ -101,9 +101,13 @@ def test_overlapping_drains_never_deliver_twice(grader, lms, queue, httpserver, 
         # failed twice (backoff 10 s). Two minutes later every retry is due.
         clock.tick(timedelta(minutes=2))
         totals, errors = run_concurrently(3, lambda _: services.deliver_due_results()["delivered"])
+        # A claim whose POST could not start within its window is released, not delivered (`_post_unless_late`):
+        # under freezegun the poster threads and the drains can read different clocks (it tells threads apart by
+        # a few stack frames), which released one claim in a CI run. The next drain delivers what was released.
+        late = services.deliver_due_results()["delivered"]
     assert errors == []
-    assert sum(totals) == 12
-    assert len(httpserver.log) == 12
+    assert sum(totals) + late == 12
+    assert len(httpserver.log) == 12  # each result posted once: no drain delivered another's claim
     assert Submission.objects.filter(delivery_state=DeliveryState.DELIVERED).count() == 12
 
 
