@@ -101,9 +101,10 @@ def test_overlapping_drains_never_deliver_twice(grader, lms, queue, httpserver, 
         # failed twice (backoff 10 s). Two minutes later every retry is due.
         clock.tick(timedelta(minutes=2))
         totals, errors = run_concurrently(3, lambda _: services.deliver_due_results()["delivered"])
-        # A claim whose POST could not start within its window is released, not delivered (`_post_unless_late`):
-        # under freezegun the poster threads and the drains can read different clocks (it tells threads apart by
-        # a few stack frames), which released one claim in a CI run. The next drain delivers what was released.
+        # A claim whose POST could not start within its window is released, not delivered (`_post_unless_late`).
+        # Under freezegun that happens for no reason: it serves real time to callers a few frames below
+        # `threading` and frozen time to the rest, so a drain that claims a single result (posted in the drain's
+        # thread, not the pool) compares a real-clock window with the frozen clock. The next drain delivers it.
         late = services.deliver_due_results()["delivered"]
     assert errors == []
     assert sum(totals) + late == 12
