@@ -105,8 +105,6 @@ def request_lines(rows: list[dict], one_exam_rows: list[dict]) -> dict[str, list
     scenarios = {
         "ceiling read": [line("GET", "/poll", row["token"]) for row in rows],
         "ceiling update": stop_start_lines(rows, lambda attempt: f"/attempt/{attempt}"),
-        "ceiling read, prepared": [line("GET", "/poll", row["token"]) for row in rows],
-        "ceiling update, prepared": stop_start_lines(rows, lambda attempt: f"/attempt/{attempt}"),
         "in-stack read": [line("GET", "/bench/ceiling/read", row["token"]) for row in rows],
         "in-stack update": [line("PUT", "/bench/ceiling/update", row["token"]) for row in rows],
         "latest": [
@@ -124,6 +122,7 @@ def request_lines(rows: list[dict], one_exam_rows: list[dict]) -> dict[str, list
         "stop/start": stop_start_lines(rows, lambda attempt: f"/api/v1/exams/attempt/{attempt}"),
         "stop/start, one exam": stop_start_lines(one_exam_rows, lambda attempt: f"/api/v1/exams/attempt/{attempt}"),
     }
+    scenarios |= {twin: scenarios[name] for name, twin in PREPARED_TWIN.items()}  # same requests, other server
     assert set(scenarios) == set(SCENARIOS)
     return scenarios
 

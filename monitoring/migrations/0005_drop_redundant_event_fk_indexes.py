@@ -9,28 +9,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def drop_single_column_index(app_label, model_name, field_names):
-    def forwards(apps, schema_editor):
-        model = apps.get_model(app_label, model_name)
-        for field_name in field_names:
-            column = model._meta.get_field(field_name).column
-            names = schema_editor._constraint_names(
-                model, [column], index=True, unique=False, primary_key=False, type_=models.Index.suffix
-            )
-            for name in names:
-                schema_editor.execute(schema_editor._delete_index_sql(model, name))
-
-    def backwards(apps, schema_editor):
-        model = apps.get_model(app_label, model_name)
-        for field_name in field_names:
-            field = model._meta.get_field(field_name)
-            if not schema_editor._constraint_names(
-                model, [field.column], index=True, unique=False, primary_key=False, type_=models.Index.suffix
-            ):
-                schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
-
-    return migrations.RunPython(forwards, backwards)
+from exams_service.migration_ops import drop_single_column_index
 
 
 class Migration(migrations.Migration):

@@ -49,9 +49,8 @@ def stop_and_start(session) -> None:
         apply_action(attempt_id=session.attempt_id, action=action, actor=Actor.LEARNER)
 
 
+@pytest.mark.usefixtures("row_locks")
 def test_every_event_is_numbered_once_without_gaps_under_concurrent_status_changes(sessions):
-    if connection.vendor == "sqlite":
-        pytest.skip("concurrent writers: runs in the PostgreSQL and MariaDB passes of `make test`")
     exam_id = sessions[0].exam_id
     before = SessionEvent.objects.filter(exam_id=exam_id, type=STATUS).count()
 
@@ -78,12 +77,11 @@ def test_one_session_keeps_its_order(sessions):
     assert list(kinds) == ["started"] + ["ready_to_submit", "started"] * 3
 
 
+@pytest.mark.usefixtures("row_locks")
 def test_a_status_change_does_not_wait_for_a_held_exam_counter(sessions):
     """The attempt's transaction locks no per-exam row and its request never waits for the sequencer: with the
     counter and the sequencer held elsewhere, a learner's stop commits and returns at once; its event is numbered
     by the process's late numbering once the holder lets go."""
-    if connection.vendor == "sqlite":
-        pytest.skip("row locks: runs in the PostgreSQL and MariaDB passes of `make test`")
     exam_id = sessions[0].exam_id
     numbered = exam_seqs(exam_id)
     with rows_held_elsewhere(exam_id, ExamStream, ExamSequencer):
@@ -112,11 +110,10 @@ def test_the_sweep_numbers_what_a_crash_left_unnumbered(sessions):
     assert sequencer.exams_with_pending() == []
 
 
+@pytest.mark.usefixtures("row_locks")
 def test_a_writer_whose_exam_is_queued_for_late_numbering_leaves_its_event_to_it(sessions):
     """One exam's learners skip often: once the exam waits in the late numbering's queue, the next writers
     send no numbering statement of their own; the queued claim, which comes after their commits, numbers them."""
-    if connection.vendor == "sqlite":
-        pytest.skip("row locks: runs in the PostgreSQL and MariaDB passes of `make test`")
     from django.test.utils import CaptureQueriesContext
 
     exam_id = sessions[0].exam_id
