@@ -7,22 +7,25 @@ received every result. Our service runs as in production (gunicorn 4 sync worker
 sessions `cached_db` on Redis, a Celery worker and beat really delivering results); the legacy openedx/xqueue
 server, built from a git directory you give (`--legacy-git`, e.g. the search tool's mirror), runs with the
 same gunicorn flags on MariaDB (it is written for MySQL), with and without persistent connections, in the
-same run; our service runs on PostgreSQL and on MariaDB.
+same run; our service runs on PostgreSQL and on MariaDB. All systems stay up; each round runs every system in
+turn at each grader count, and medians over the rounds (ratios paired within a round) are reported.
 Reports graded/s, server and worker CPU per graded submission, duplicate hand-outs, duplicate and lost
 deliveries. Only talks to 127.0.0.1; stops by itself.
 
-    .venv/bin/python -m bench.xqueue_whole_path --submissions 2000 --graders 1,4,16 \
+    .venv/bin/python -m bench.xqueue_whole_path --submissions 2000 --graders 1,4,16 --rounds 3 \
         --legacy-git /work/.mirror/openedx+xqueue/repo
 """
 
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 
@@ -35,7 +38,7 @@ from bench.xqueue_drain import PASSWORD, QUEUE, drain, manage, watcher_session
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE_DATABASE, LEGACY_DATABASE = "exams_bench_xqueue_path", "xqueue_legacy_bench"
-REDIS_DB = 13
+REDIS_DBS = {"postgresql": 13, "mysql": 11}  # one per service under test: broker, cache and sessions apart
 
 
 def submit_all(base: str, lms_base: str, keys: list[str], threads: int = 8) -> None:
@@ -56,7 +59,7 @@ def submit_all(base: str, lms_base: str, keys: list[str], threads: int = 8) -> N
 class ServiceUnderTest:
     """Our service: gunicorn + Celery worker + beat, production-like settings."""
 
-    def __init__(self, args, lms_base: str, engine: str):
+    def __init__(self, args, lms_base: str, engine: str, port: int):
         self.name = f"this service, {engine}"
         self.database = BenchDatabase(engine, SERVICE_DATABASE)
         self.database.recreate()
@@ -65,7 +68,7 @@ class ServiceUnderTest:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DATABASE_URL": self.database.url("bench-service"),
             "DATABASE_CONN_MAX_AGE": "600",
-            "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+            "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DBS[engine]}",
             "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
             # the loopback LMS is the configured LMS (callbacks are only sent to LMS hosts)
             "LMS_ROOT_URL": lms_base,
@@ -75,8 +78,7 @@ class ServiceUnderTest:
         manage(self.env, "xqueue_create_account", "grader", "bench-grader", "--password", PASSWORD)
         manage(self.env, "xqueue_create_account", "lms", "bench-lms", "--password", PASSWORD)
         manage(self.env, "xqueue_ensure_queue", QUEUE, "--visibility-timeout", "3600", "--max-attempts", "5")
-        self.port = args.port
-        self.processes = []
+        self.port, self.redis_db = port, REDIS_DBS[engine]
 
     def __enter__(self):
         self.server = start_gunicorn(self.env, self.port)
@@ -102,7 +104,7 @@ class ServiceUnderTest:
             process.terminate()
             process.wait(timeout=60)
         stop(self.server)
-        subprocess.run(["redis-cli", "-n", str(REDIS_DB), "FLUSHDB"], stdout=subprocess.DEVNULL)
+        subprocess.run(["redis-cli", "-n", str(self.redis_db), "FLUSHDB"], stdout=subprocess.DEVNULL)
         return False
 
     def reset(self) -> None:
@@ -123,10 +125,10 @@ class ServiceUnderTest:
 class LegacyUnderTest:
     """openedx/xqueue: results are posted to the LMS inside put_result (no worker)."""
 
-    def __init__(self, args, source: Path, conn_max_age: int):
+    def __init__(self, source: Path, conn_max_age: int, port: int):
         self.name = f"legacy, mysql, {'persistent connections' if conn_max_age else 'default settings'}"
-        self.database = BenchDatabase("mysql", LEGACY_DATABASE)
-        self.source, self.conn_max_age, self.port = source, conn_max_age, args.port + 1
+        self.database = BenchDatabase("mysql", LEGACY_DATABASE)  # both legacy servers: phases never overlap
+        self.source, self.conn_max_age, self.port = source, conn_max_age, port
 
     def __enter__(self):
         self.server = legacy_xqueue.start(self.source, self.port, conn_max_age=self.conn_max_age)
@@ -175,6 +177,8 @@ def run_phase(system, stub: LmsStub, graders: int, count: int, phase: str, timeo
         "grader_errors": handed["errors"],
         **tally,
         "server_cpu_ms": round(1000 * meters[0].seconds / max(graded, 1), 2),
+        "server_app_cpu_ms": round(1000 * meters[0].server_seconds / max(graded, 1), 2),
+        "server_db_cpu_ms": round(1000 * meters[0].database_seconds / max(graded, 1), 2),
         "worker_cpu_ms": round(1000 * meters[1].seconds / max(graded, 1), 2) if len(meters) > 1 else 0.0,
         "timed_out": finished is None,
     }
@@ -184,7 +188,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--submissions", type=int, default=2000)
     parser.add_argument("--graders", default="1,4,16")
-    parser.add_argument("--port", type=int, default=18751)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
+    parser.add_argument("--port", type=int, default=18751, help="the first of one port per system")
     parser.add_argument("--legacy-git", type=Path, help="git directory of openedx/xqueue (omit to skip legacy)")
     parser.add_argument("--legacy-python", help="Python >= 3.12 for legacy xqueue")
     parser.add_argument("--legacy-workdir", type=Path, default=Path(tempfile.gettempdir()) / "bench-legacy-xqueue")
@@ -194,8 +199,9 @@ def main() -> None:
     counts = [int(n) for n in args.graders.split(",")]
 
     results = []
-    with LmsStub() as stub:
-        systems = [ServiceUnderTest(args, stub.base_url, engine) for engine in args.engines.split(",")]
+    with LmsStub() as stub, ExitStack() as running:
+        engines = args.engines.split(",")
+        systems = [ServiceUnderTest(args, stub.base_url, engine, args.port + i) for i, engine in enumerate(engines)]
         if args.legacy_git:
             BenchDatabase("mysql", LEGACY_DATABASE).recreate()
             source = legacy_xqueue.prepare(
@@ -206,22 +212,74 @@ def main() -> None:
                 queue=QUEUE,
                 password=PASSWORD,
             )
-            systems += [LegacyUnderTest(args, source, 600), LegacyUnderTest(args, source, 0)]
-        for system in systems:
-            with system:
-                for graders in counts:
+            port = args.port + len(systems)
+            systems += [LegacyUnderTest(source, 600, port), LegacyUnderTest(source, 0, port + 1)]
+        for system in systems:  # all up at once (idle ones cost nothing), so every round visits each in turn
+            running.enter_context(system)
+        for round_number in range(args.rounds):
+            for graders in counts:
+                for system in systems:
                     phase = f"{len(results)}-{graders}-{int(time.time())}"
-                    results.append(run_phase(system, stub, graders, args.submissions, phase, args.timeout))
+                    result = run_phase(system, stub, graders, args.submissions, phase, args.timeout)
+                    results.append(result | {"round": round_number})
                     print(json.dumps(results[-1]), flush=True)
     report(results, args)
 
 
+def median_rows(results: list[dict]) -> list[dict]:
+    """One row per system and grader count: medians over the rounds; duplicates and losses summed."""
+    grouped: dict[tuple, list[dict]] = {}
+    for result in results:
+        grouped.setdefault((result["system"], result["graders"]), []).append(result)
+    rows = []
+    for (system, graders), runs in grouped.items():
+        row = {"system": system, "graders": graders, "rounds": len(runs)}
+        for key in MEDIAN_KEYS:
+            row[key] = round(statistics.median(run[key] for run in runs), 2)
+        for key in SUMMED_KEYS:
+            row[key] = sum(run[key] for run in runs)
+        rows.append(row)
+    systems = list(dict.fromkeys(result["system"] for result in results))  # in the order they ran
+    return sorted(rows, key=lambda row: (systems.index(row["system"]), row["graders"]))
+
+
+def rates(results: list[dict], system: str, graders: int) -> dict[int, float]:
+    """round → graded/s of one system at one grader count."""
+    return {r["round"]: r["graded_per_second"] for r in results if r["system"] == system and r["graders"] == graders}
+
+
+def paired_ratios(numerators: dict[int, float], denominators: dict[int, float]) -> list[float]:
+    """One ratio per round in both (the two ran minutes apart, not hours: the machine's drift cancels)."""
+    return [numerators[n] / denominators[n] for n in sorted(numerators) if denominators.get(n)]
+
+
+def ratio_line(label: str, ratios: list[float]) -> str:
+    shown = ", ".join(f"{value:.2f}" for value in ratios)
+    return f"- {label}: {shown} → **{statistics.median(ratios):.2f}×**"
+
+
+MEDIAN_KEYS = (
+    "graded_per_second",
+    "seconds",
+    "delivery_lag_seconds",
+    "server_cpu_ms",
+    "server_app_cpu_ms",
+    "server_db_cpu_ms",
+    "worker_cpu_ms",
+)
+SUMMED_KEYS = ("duplicate_handouts", "duplicate_deliveries", "lost")
+OURS, LEGACY_BEST = "this service, postgresql", "legacy, mysql, persistent connections"
+
+
 def report(results: list[dict], args) -> None:
     lines = [
-        f"`.venv/bin/python -m bench.xqueue_whole_path --submissions {args.submissions} --graders {args.graders}"
+        f"`.venv/bin/python -m bench.xqueue_whole_path --submissions {args.submissions} --graders {args.graders} "
+        f"--rounds {args.rounds}"
         + (" --legacy-git <openedx/xqueue git dir>`" if args.legacy_git else "`")
         + " — per phase the LMS submits through `/xqueue/submit/`, graders speaking the watcher's protocol "
-        "drain the queue, and the clock stops when the loopback LMS has every result. This service: gunicorn "
+        "drain the queue, and the clock stops when the loopback LMS has every result. Every system is up for the "
+        "whole run and each round visits them in turn at each grader count (medians of the rounds below; "
+        "duplicates and losses are summed over all rounds). This service: gunicorn "
         "4 sync workers, persistent connections, sessions `cached_db` on Redis, a Celery worker (concurrency 2) "
         "and beat delivering, on PostgreSQL and on MariaDB. Legacy openedx/xqueue: same gunicorn flags, on MariaDB "
         "with its own driver (it filters booleans with `= 0`, which PostgreSQL refuses), results posted inside "
@@ -230,16 +288,24 @@ def report(results: list[dict], args) -> None:
         "PostgreSQL backends). Delivery lag = from the last grader finishing to the LMS having every result.",
         "",
         "| system | graders | graded/s | seconds | delivery lag s | dup. hand-outs | dup. deliveries | lost "
-        "| server CPU ms | worker CPU ms |",
+        "| server CPU ms (app + db) | worker CPU ms |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in results:
+    for r in median_rows(results):
         lines.append(
             f"| {r['system']} | {r['graders']} | {r['graded_per_second']} | {r['seconds']} | "
-            f"{r['delivery_lag_seconds']} | "
-            f"{r['duplicate_handouts']} | {r['duplicate_deliveries']} | {r['lost']} | {r['server_cpu_ms']} | "
-            f"{r['worker_cpu_ms']} |"
+            f"{r['delivery_lag_seconds']} | {r['duplicate_handouts']} | {r['duplicate_deliveries']} | {r['lost']} | "
+            f"{r['server_cpu_ms']} ({r['server_app_cpu_ms']} + {r['server_db_cpu_ms']}) | {r['worker_cpu_ms']} |"
         )
+    comparisons = [
+        (f"{graders} graders", paired_ratios(rates(results, OURS, graders), rates(results, LEGACY_BEST, graders)))
+        for graders in sorted({r["graders"] for r in results})
+    ]
+    comparisons.append(("growth from 1 to 4 graders", paired_ratios(rates(results, OURS, 4), rates(results, OURS, 1))))
+    comparisons = [(label, ratios) for label, ratios in comparisons if ratios]
+    if comparisons:
+        lines += ["", f"{OURS} against {LEGACY_BEST} (and its own growth), per round, median in bold:", ""]
+        lines += [ratio_line(label, ratios) for label, ratios in comparisons]
     write_section("XQueue, the whole path (issue 18)", "\n".join(lines))
 
 
