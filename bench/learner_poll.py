@@ -242,16 +242,18 @@ def report(runs: dict, queries: dict, args, *, write: bool = True) -> None:
         "after the write scenarios and took CPU from whichever server ran next); CPU = gunicorn workers + their "
         "PostgreSQL backends, per request.",
         "",
-        "| scenario | c | req/s | p99 ms | CPU ms/req (app + db) | non-2xx | queries/req | vs | ratio | target "
-        "| CPU ratio | vs prepared ceiling: ratio, CPU ratio |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| scenario | c | req/s | p99 ms | CPU ms/req (app + db) | non-2xx | queries/req | vs | ratio | per round "
+        "| target | CPU ratio | vs prepared ceiling: ratio, CPU ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for (name, concurrency), result in medians.items():
         compared = SCENARIOS[name][1]
-        ratio = cpu_ratio = twin_ratios = "—"
+        ratio = cpu_ratio = twin_ratios = per_round = "—"
         if compared:
             base = medians[(compared, concurrency)]
             ratio = f"{result['rps'] / base['rps']:.2f}"
+            paired = zip(runs[(name, concurrency)], runs[(compared, concurrency)], strict=True)
+            per_round = ", ".join(f"{ours['rps'] / theirs['rps']:.2f}" for ours, theirs in paired)
             cpu_ratio = f"{result['cpu_ms'] / base['cpu_ms']:.2f}"
             twin = medians.get((PREPARED_TWIN.get(compared), concurrency))
             if twin:
@@ -263,7 +265,7 @@ def report(runs: dict, queries: dict, args, *, write: bool = True) -> None:
             f"| {name} | {concurrency} | {result['rps']:.0f} | {result['p99_ms']:.1f} | {result['cpu_ms']:.2f} "
             f"({result['app_cpu_ms']:.2f} + {result['db_cpu_ms']:.2f}) | "
             f"{result['errors']} | {f'{queries[name]:.1f}' if name in queries else '2 (by construction)'} | "
-            f"{compared or '—'} | {ratio} | {target} | {cpu_ratio} | {twin_ratios} |"
+            f"{compared or '—'} | {ratio} | {per_round} | {target} | {cpu_ratio} | {twin_ratios} |"
         )
     lines += [
         "",
@@ -274,7 +276,8 @@ def report(runs: dict, queries: dict, args, *, write: bool = True) -> None:
         "The service prepares its hot statements on PostgreSQL (`exams_service/prepared_sql.py`); the ceiling, as "
         "the issue defines it, uses Django's default client-side binding. The last column compares with the same "
         "ceiling project with every statement prepared (`CEILING_PREPARED_STATEMENTS=1`), so the ratio owed to "
-        "preparing is visible.",
+        'preparing is visible. "per round" pairs each round\'s run with the run it is compared with in the same '
+        "round (minutes apart): their spread is the machine's noise.",
     ]
     if not write:
         print("\n".join(lines))
