@@ -1,8 +1,9 @@
 """Channel-layer group names and sends. Failures are logged, never raised into attempt transactions.
 
-Sync callers (WSGI requests, Celery tasks, the sweeper) hand their sends to a per-process publisher: one
-event loop thread that keeps the Redis layer's connections open and sends in submission order, so a
-request pays a queue put instead of a new event loop, thread and Redis connection per send. The
+Sync callers (WSGI requests, Celery tasks, the sweeper) publish straight from their thread on the Redis pub/sub
+layer (`monitoring.direct_publish`: one PUBLISH) while nothing is queued, and otherwise hand their sends to a
+per-process publisher: one event loop thread that keeps the Redis layer's connections open and sends in
+submission order, so a request pays a queue put instead of a new event loop, thread and Redis connection. The
 in-memory layer (dev, tests) lives on the caller's loop, so it is still sent inline with `async_to_sync`.
 """
 
@@ -16,6 +17,8 @@ from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+from monitoring.direct_publish import DirectPublisher
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +89,10 @@ class _Publisher:
             self._pending += 1
         loop.call_soon_threadsafe(self._enqueue, queue, make_send, description)
 
+    def idle(self) -> bool:
+        """Nothing submitted is still waiting to be attempted (a direct send now keeps submission order)."""
+        return self._pid != os.getpid() or self._pending == 0
+
     def flush(self, timeout: float) -> bool:
         """Wait until every submitted send has been attempted (tests, process exit)."""
         with self._settled:
@@ -135,6 +142,7 @@ class _Publisher:
 
 
 _publisher = _Publisher()
+_direct = DirectPublisher()
 atexit.register(_publisher.flush, 2.0)
 
 
@@ -142,10 +150,15 @@ def flush(timeout: float = 5.0) -> bool:
     return _publisher.flush(timeout)
 
 
-def _send_from_sync(make_send, description: str) -> None:
+def _send_from_sync(group: str, message: dict, make_send, description: str) -> None:
+    """The in-memory layer inline; else one PUBLISH from this thread (`monitoring.direct_publish`) while nothing
+    waits in the publisher thread's queue, and the publisher thread otherwise."""
     try:
-        if isinstance(get_channel_layer(), InMemoryChannelLayer):
+        layer = get_channel_layer()
+        if isinstance(layer, InMemoryChannelLayer):
             async_to_sync(make_send)()
+        elif _publisher.idle() and _direct.publish(layer, group, message):
+            return
         else:
             _publisher.submit(make_send, description)
     except Exception:  # noqa: BLE001
@@ -153,14 +166,26 @@ def _send_from_sync(make_send, description: str) -> None:
 
 
 def to_exam_sync(exam_id: int, envelope: dict) -> None:
-    _send_from_sync(partial(to_exam, exam_id, envelope), f"event {envelope.get('seq')} to exam {exam_id}")
+    _send_from_sync(
+        exam_group(exam_id),
+        exam_message(envelope),
+        partial(to_exam, exam_id, envelope),
+        f"event {envelope.get('seq')} to exam {exam_id}",
+    )
 
 
 def to_exam_many_sync(exam_id: int, envelopes: list[dict]) -> None:
     if envelopes:
         description = f"events {envelopes[0].get('seq')}..{envelopes[-1].get('seq')} to exam {exam_id}"
-        _send_from_sync(partial(to_exam_many, exam_id, envelopes), description)
+        _send_from_sync(
+            exam_group(exam_id), exam_batch_message(envelopes), partial(to_exam_many, exam_id, envelopes), description
+        )
 
 
 def to_session_sync(session_id, message_type: str, **payload) -> None:
-    _send_from_sync(partial(to_session, session_id, message_type, **payload), f"{message_type} to {session_id}")
+    _send_from_sync(
+        session_group(session_id),
+        {"type": message_type, **payload},
+        partial(to_session, session_id, message_type, **payload),
+        f"{message_type} to {session_id}",
+    )

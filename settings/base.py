@@ -338,6 +338,9 @@ CHANNEL_LAYER_SOCKET_TIMEOUT = env_int("CHANNEL_LAYER_SOCKET_TIMEOUT", 15)  # mu
 # pubsub: one PUBLISH per group message, each process fans out locally (at-most-once: dashboards fill holes
 # from the event log). core: per-channel lists with `capacity` (one Redis round trip per delivered message).
 CHANNEL_LAYER_BACKEND = env_str("CHANNEL_LAYER_BACKEND", "pubsub")
+# pubsub: sync code (WSGI requests, Celery) PUBLISHes from its own thread, giving up after this long (then the
+# per-process publisher thread sends for a few seconds); 0 sends everything through that thread.
+CHANNEL_LAYER_DIRECT_PUBLISH_TIMEOUT_SECONDS = env_float("CHANNEL_LAYER_DIRECT_PUBLISH_TIMEOUT_SECONDS", 0.25)
 
 
 def channel_layers(url: str, backend: str = CHANNEL_LAYER_BACKEND) -> dict:
