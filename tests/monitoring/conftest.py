@@ -9,7 +9,7 @@ from django.core.cache import cache
 
 from exams.services.attempts import create_attempt
 from exams_service.asgi import application
-from monitoring import selectors, services
+from monitoring import fanout, selectors, services
 from monitoring.services import ensure_session
 
 ORIGIN = "http://test.exams:18740"
@@ -108,3 +108,17 @@ def record_tab_blur(session, client_seq: int) -> dict:
     anomaly = {"kind": "tab_blur", "severity": 0.5, "client_seq": client_seq}
     event, _ = services.record_anomaly(session_id=session.pk, exam_id=session.exam_id, anomaly=anomaly)
     return selectors.envelope(event)
+
+
+@pytest.fixture
+def thread_sends(monkeypatch):
+    """The seqs of the exam events that reached `monitoring.fanout`'s publisher thread (its coroutine's calls)."""
+    seen = []
+    real = fanout.to_exam
+
+    async def recording(exam_id, envelope):
+        seen.append(envelope["seq"])
+        await real(exam_id, envelope)
+
+    monkeypatch.setattr(fanout, "to_exam", recording)
+    return seen

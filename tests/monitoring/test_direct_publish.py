@@ -1,6 +1,6 @@
-"""Group sends from sync code as one PUBLISH in the caller's thread (`monitoring.direct_publish`)."""
+"""Group sends from sync code as one PUBLISH in the caller's thread (`monitoring.direct_publish`); the delivery to a
+real subscriber is tests/monitoring/test_fanout.py::test_sync_sends_reach_redis_subscribers_in_order."""
 
-import asyncio
 import contextlib
 import logging
 import socket
@@ -8,7 +8,6 @@ import threading
 import time
 
 import pytest
-from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
 from monitoring import fanout
@@ -25,54 +24,10 @@ def envelope(seq: int) -> dict:
 
 
 @pytest.fixture
-def redis_layer(settings):
-    require_service("Redis", redis_up(REDIS_URL), f"start redis-server ({REDIS_URL})")
-    settings.CHANNEL_LAYERS = channel_layers(REDIS_URL)
-    settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "test-direct"
-    yield get_channel_layer()
-
-
-@pytest.fixture
 def refused_layer(settings):
     settings.CHANNEL_LAYERS = channel_layers(REFUSED_URL)
     settings.CHANNEL_LAYER_SOCKET_TIMEOUT = 1
     yield get_channel_layer()
-
-
-@pytest.fixture
-def thread_sends(monkeypatch):
-    """The sends that reached the publisher thread (its coroutine for an exam event)."""
-    seen = []
-    real = fanout.to_exam
-
-    async def recording(exam_id, envelope):
-        seen.append(envelope["seq"])
-        await real(exam_id, envelope)
-
-    monkeypatch.setattr(fanout, "to_exam", recording)
-    return seen
-
-
-def test_a_request_threads_send_reaches_a_layer_subscriber_without_the_publisher_thread(redis_layer, thread_sends):
-    async def scenario():
-        channel = await redis_layer.new_channel()
-        await redis_layer.group_add(fanout.exam_group(5151), channel)
-
-        def from_a_request_thread():
-            for seq in range(1, 21):
-                fanout.to_exam_sync(5151, envelope(seq))
-            fanout.to_session_sync("abc", "session.ended", status="submitted", reason="submit")
-
-        await sync_to_async(from_a_request_thread, thread_sensitive=False)()
-        received = [await asyncio.wait_for(redis_layer.receive(channel), 5) for _ in range(20)]
-        await redis_layer.group_discard(fanout.exam_group(5151), channel)
-        return received
-
-    received = asyncio.run(scenario())
-
-    assert [message["seq"] for message in received] == list(range(1, 21))  # the layer's channel and encoding
-    assert received[0]["text"] == fanout.exam_message(envelope(1))["text"]
-    assert thread_sends == []  # published from the calling thread
 
 
 def test_a_send_redis_refuses_goes_to_the_publisher_thread_and_nothing_is_raised(refused_layer, thread_sends, caplog):
@@ -99,10 +54,13 @@ def test_after_a_failure_sends_skip_the_direct_path_for_the_circuit_window(refus
     assert caplog.text.count("Direct publish to mon.e.1 failed") == 2
 
 
-def test_switched_off_or_another_layer_never_publishes_directly(redis_layer, settings):
+def test_switched_off_or_another_layer_never_publishes_directly(settings):
+    require_service("Redis", redis_up(REDIS_URL), f"start redis-server ({REDIS_URL})")
+    settings.CHANNEL_LAYERS = channel_layers(REDIS_URL)
     publisher, message = DirectPublisher(), fanout.exam_message(envelope(1))
+    assert publisher.publish(get_channel_layer(), "mon.e.1", message) is True
     settings.CHANNEL_LAYER_DIRECT_PUBLISH_TIMEOUT_SECONDS = 0
-    assert publisher.publish(redis_layer, "mon.e.1", message) is False
+    assert publisher.publish(get_channel_layer(), "mon.e.1", message) is False
     settings.CHANNEL_LAYER_DIRECT_PUBLISH_TIMEOUT_SECONDS = 0.25
     settings.CHANNEL_LAYERS = channel_layers(REDIS_URL, backend="core")  # per-channel lists: not a PUBLISH
     assert publisher.publish(get_channel_layer(), "mon.e.1", message) is False

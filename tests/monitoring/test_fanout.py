@@ -1,4 +1,5 @@
-"""Sends from sync code (WSGI requests, Celery, the sweep) through the per-process publisher thread."""
+"""Sends from sync code (WSGI requests, Celery, the sweep): published from the calling thread or through the
+per-process publisher thread (`monitoring.direct_publish`, tests/monitoring/test_direct_publish.py)."""
 
 import asyncio
 
@@ -25,7 +26,10 @@ def envelope(seq: int) -> dict:
     return {"v": 1, "type": "anomaly", "sid": "s", "seq": seq, "ts": 0, "data": {"kind": "gaze_away"}}
 
 
-def test_sync_sends_reach_redis_subscribers_in_order(redis_layer):
+@pytest.mark.parametrize("direct_timeout", [0.25, 0], ids=["direct-publish", "publisher-thread"])
+def test_sync_sends_reach_redis_subscribers_in_order(redis_layer, settings, thread_sends, direct_timeout):
+    settings.CHANNEL_LAYER_DIRECT_PUBLISH_TIMEOUT_SECONDS = direct_timeout
+
     async def scenario():
         channel = await redis_layer.new_channel()
         await redis_layer.group_add(fanout.exam_group(4242), channel)
@@ -45,6 +49,8 @@ def test_sync_sends_reach_redis_subscribers_in_order(redis_layer):
     assert [message["seq"] for message in received] == list(range(1, 31))  # one publisher, submission order
     assert all(message["type"] == "monitor.event" for message in received)
     assert received[0]["text"] == '{"v":1,"type":"anomaly","sid":"s","seq":1,"ts":0,"data":{"kind":"gaze_away"}}'
+    # direct: one PUBLISH of the layer's own channel name and encoding from the calling thread, no thread hop
+    assert thread_sends == ([] if direct_timeout else list(range(1, 31)))
 
 
 def test_a_failing_send_is_logged_and_the_next_one_still_goes(redis_layer, caplog, monkeypatch, settings):
