@@ -9,8 +9,9 @@ the layer's naming (pinned by tests/monitoring/test_direct_publish.py against a 
 Order and outages: a send goes direct only while the publisher thread has nothing queued, so sends stay in
 submission order. A failure (Redis down or slower than `CHANNEL_LAYER_DIRECT_PUBLISH_TIMEOUT_SECONDS`) hands
 that send to the publisher thread and keeps sends there for `CIRCUIT_SECONDS`: a hung Redis costs one short
-timeout per process and window, never one per request. `CHANNEL_LAYER_DIRECT_PUBLISH_TIMEOUT_SECONDS=0` turns
-this off.
+timeout per process and window, never one per request. A PUBLISH whose reply timed out may still have gone
+out, and the thread sends it again: dashboards drop a seq they already have (`ExamDashboardConsumer`), learner
+frames carry their seq. `CHANNEL_LAYER_DIRECT_PUBLISH_TIMEOUT_SECONDS=0` turns this off.
 """
 
 import logging
