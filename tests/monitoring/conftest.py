@@ -10,6 +10,7 @@ from django.core.cache import cache
 from exams.services.attempts import create_attempt
 from exams_service.asgi import application
 from monitoring import fanout, selectors, services
+from monitoring.direct_publish import DirectPublisher
 from monitoring.services import ensure_session
 
 ORIGIN = "http://test.exams:18740"
@@ -108,6 +109,12 @@ def record_tab_blur(session, client_seq: int) -> dict:
     anomaly = {"kind": "tab_blur", "severity": 0.5, "client_seq": client_seq}
     event, _ = services.record_anomaly(session_id=session.pk, exam_id=session.exam_id, anomaly=anomaly)
     return selectors.envelope(event)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_direct_publisher(monkeypatch):
+    """Each test starts with the direct path closed to no one: a failure's 5 s circuit must not leak into the next."""
+    monkeypatch.setattr(fanout, "_direct", DirectPublisher())
 
 
 @pytest.fixture
