@@ -112,30 +112,53 @@ def _command_ids(event_seq: int, command_seq: int | None) -> dict:
 
 
 def status_committed(event: SessionEvent, from_status, to_status, action, command_seq=None) -> None:
-    """Number the exam's pending events (this one among them, unless a concurrent holder does) and send them."""
-    numbered = number_and_send(event.exam_id)
-    if from_status in statuses.IN_PROGRESS and to_status not in statuses.IN_PROGRESS:
-        if action == "proctor_terminate":
-            ids = _command_ids(command_seq or _seq_of(event, numbered), command_seq)
-            fanout.to_session_sync(event.session_id, "session.command", action="terminate", data={}, **ids)
+    """Queue the event's exam for the process's numbering thread, which numbers and sends it after a short
+    window. Numbered now: a terminate without a proctor command (the learner's frame carries the event's seq),
+    and every event on the in-memory layer (no other thread may send on it)."""
+    ending = from_status in statuses.IN_PROGRESS and to_status not in statuses.IN_PROGRESS
+    terminate = ending and action == "proctor_terminate"
+    if terminate and not command_seq:
+        ids = _command_ids(_seq_of(event, number_and_send(event.exam_id)), None)
+    elif fanout.layer_in_process():
+        number_and_send(event.exam_id)
+        ids = _command_ids(command_seq, command_seq)
+    else:
+        late_numbering.submit(event.exam_id)
+        ids = _command_ids(command_seq, command_seq)
+    if terminate:
+        fanout.to_session_sync(event.session_id, "session.command", action="terminate", data={}, **ids)
+    if ending:
         fanout.to_session_sync(event.session_id, "session.ended", status=to_status, reason=action)
 
 
 def number_and_send(exam_id: int, *, wait: bool = False) -> list[SessionEvent]:
     """Number the exam's pending events (`monitoring.sequencer`) and send the ones this call numbered; when the
-    sequencer is held elsewhere the exam goes to the process's late numbering, which waits for it. An exam
-    already queued there is left to it: its claim comes after this commit (one exam's learners skip often)."""
+    sequencer is held elsewhere the exam goes to the process's numbering thread, which waits for it. An exam
+    already queued there is left to it: its claim comes after this commit."""
     if not wait and late_numbering.queued(exam_id):
         return []
     numbered, done = sequencer.sequence_pending(exam_id, wait=wait)
-    for event in numbered:
-        fanout.to_exam_sync(event.exam_id, selectors.envelope(event))
+    _send(exam_id, numbered)
     if not done:
         late_numbering.submit(exam_id)
     return numbered
 
 
-late_numbering = LateNumbering(lambda exam_id: number_and_send(exam_id, wait=True))
+def number_and_send_exams(exam_ids: list[int]) -> None:
+    """The numbering thread's drain: every queued exam numbered (one statement on PostgreSQL), then each exam's
+    new events sent to its dashboards in one group message."""
+    for exam_id, events in sequencer.sequence_pending_many(exam_ids).items():
+        _send(exam_id, events)
+
+
+def _send(exam_id: int, events: list[SessionEvent]) -> None:
+    if len(events) == 1:
+        fanout.to_exam_sync(exam_id, selectors.envelope(events[0]))
+    elif events:
+        fanout.to_exam_many_sync(exam_id, [selectors.envelope(event) for event in events])
+
+
+late_numbering = LateNumbering(number_and_send_exams)
 
 
 def _seq_of(event: SessionEvent, numbered: list[SessionEvent]) -> int | None:

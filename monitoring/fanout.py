@@ -165,6 +165,12 @@ def _send_from_sync(group: str, message: dict, make_send, description: str) -> N
         log.exception("Fan-out of %s failed", description)
 
 
+def layer_in_process() -> bool:
+    """The in-memory layer (one process, development): it lives on the caller's event loop, so only the thread
+    of the change may send on it (status events are then numbered and sent in the request)."""
+    return isinstance(get_channel_layer(), InMemoryChannelLayer)
+
+
 def to_exam_sync(exam_id: int, envelope: dict) -> None:
     _send_from_sync(
         exam_group(exam_id),

@@ -1,13 +1,15 @@
 """Numbering of status events after their attempt's transaction committed, so learners never queue on a per-exam row.
 
-A status change writes its event with no seq inside the attempt's transaction. After the commit, the writer
-numbers every pending event of the exam in one batch while holding the exam's sequencer row, taken without
-waiting (NOWAIT / SKIP LOCKED): a writer that finds it held does not wait in the learner's request; it reports
-"not done" and its caller hands the exam to a retry that waits for the row off the request path
-(`monitoring.bridge`). The skipped event committed before the skip, so the retry, which claims the row after the
-holder's commit, sees it; holders never check again. The exam's counter row is only locked for the numbering
-statement, never while a learner's transaction is open. Events a crash left unnumbered are numbered by the
-presence sweep. Seqs stay gapless and commit-ordered per exam, as dashboards require.
+A status change writes its event with no seq inside the attempt's transaction. After the commit the process's
+numbering thread (`monitoring.late_numbering`) numbers the pending events of every exam changed in its window,
+on PostgreSQL in one statement that waits for the exams' sequencer rows in exam order (`sequence_pending_many`).
+Writers that number in the request (the in-memory layer of development, a terminate whose frame needs its seq,
+the sweep) claim the exam's sequencer without waiting (NOWAIT / SKIP LOCKED): one that finds it held reports
+"not done" and hands the exam to the thread, which waits for the row off the request path. The skipped event
+committed before the skip, so the thread's claim, after the holder's commit, sees it; holders never check again.
+The exam's counter row is only locked for the numbering statement, never while a learner's transaction is open.
+Events a crash left unnumbered are numbered by the presence sweep. Seqs stay gapless and commit-ordered per
+exam, as dashboards require.
 """
 
 import json
@@ -65,6 +67,29 @@ def sequence_pending(exam_id: int, *, wait: bool = False) -> tuple[list[SessionE
     return numbered, False
 
 
+def sequence_pending_many(exam_ids: list[int]) -> dict[int, list[SessionEvent]]:
+    """Number the pending events of many exams, waiting for their sequencers (the numbering thread, off the
+    request path): {exam: the events this call numbered, in seq order}. PostgreSQL does every exam in one call
+    (`monitoring_number_pending_exams`, migration 0006) and calls again only for exams with more than a batch."""
+    numbered: dict[int, list[SessionEvent]] = {}
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        for exam_id in exam_ids:
+            done = False
+            while not done:  # not done only when more than ROUNDS batches were pending
+                events, done = sequence_pending(exam_id, wait=True)
+                numbered.setdefault(exam_id, []).extend(events)
+        return numbered
+    remaining = sorted(set(exam_ids))
+    while remaining:
+        batch = _number_exams_in_one_statement(remaining)
+        counts = dict.fromkeys(remaining, 0)
+        for event in batch:  # in exam and seq order
+            numbered.setdefault(event.exam_id, []).append(event)
+            counts[event.exam_id] += 1
+        remaining = [exam_id for exam_id, count in counts.items() if count >= BATCH]
+    return numbered
+
+
 def exams_with_pending() -> list[int]:
     """Exams with unnumbered events (one index probe per exam stream): the sweep's leftovers."""
     pending = SessionEvent.objects.filter(exam_id=OuterRef("exam_id"), seq__isnull=True)
@@ -94,14 +119,23 @@ def _number_batch_in_one_statement(exam_id: int) -> list[SessionEvent] | None:
     """PostgreSQL: claim, number and return in one round trip (`monitoring_number_pending`, migrations 0003 and
     0004); None when the sequencer is held elsewhere (the function's NOWAIT refused)."""
     try:
-        with prepared_cursor() as cursor:
-            cursor.execute(_numbering_sql(), [exam_id, BATCH])
-            names = [column.name for column in cursor.description]
-            rows = cursor.fetchall()
+        return _numbered_events(_numbering_sql("monitoring_number_pending"), [exam_id, BATCH])
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             return None
         raise
+
+
+def _number_exams_in_one_statement(exam_ids: list[int]) -> list[SessionEvent]:
+    """PostgreSQL: wait for the exams' sequencers (in exam order), number up to a batch of each (migration 0006)."""
+    return _numbered_events(_numbering_sql("monitoring_number_pending_exams", "%s::bigint[]"), [exam_ids, BATCH])
+
+
+def _numbered_events(sql: str, params: list) -> list[SessionEvent]:
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        rows = cursor.fetchall()
     events = []
     for row in rows:
         fields = dict(zip(names, row, strict=True))
@@ -112,10 +146,10 @@ def _number_batch_in_one_statement(exam_id: int) -> list[SessionEvent] | None:
 
 
 @cache
-def _numbering_sql() -> str:
-    """The numbering call with its result columns named (prepared: `exams_service.prepared_sql`)."""
+def _numbering_sql(function: str, exams: str = "%s") -> str:
+    """A numbering call with its result columns named (prepared: `exams_service.prepared_sql`)."""
     columns = ", ".join(connection.ops.quote_name(field.column) for field in SessionEvent._meta.concrete_fields)
-    return f"SELECT {columns} FROM monitoring_number_pending(%s, %s) ORDER BY seq"
+    return f"SELECT {columns} FROM {function}({exams}, %s) ORDER BY exam_id, seq"
 
 
 def _number_batch_when_free(exam_id: int) -> list[SessionEvent]:

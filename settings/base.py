@@ -342,7 +342,9 @@ MONITORING_STALE_AFTER_SECONDS = env_int("MONITORING_STALE_AFTER_SECONDS", 25)
 MONITORING_OFFLINE_AFTER_SECONDS = env_int("MONITORING_OFFLINE_AFTER_SECONDS", 45)
 MONITORING_SWEEP_SECONDS = env_int("MONITORING_SWEEP_SECONDS", 5)
 MONITORING_HEARTBEAT_FLUSH_SECONDS = env_float("MONITORING_HEARTBEAT_FLUSH_SECONDS", 1.0)  # 0: a write per beat
-# The late-numbering thread (monitoring/late_numbering.py) closes its database connection after this long idle.
+# The numbering thread (monitoring/late_numbering.py) gathers status changes this long before it numbers and sends
+# them in one go, and closes its database connection after MONITORING_LATE_NUMBERING_IDLE_SECONDS without work.
+MONITORING_NUMBERING_WINDOW_MS = env_int("MONITORING_NUMBERING_WINDOW_MS", 50)
 MONITORING_LATE_NUMBERING_IDLE_SECONDS = env_float("MONITORING_LATE_NUMBERING_IDLE_SECONDS", 30.0)
 MONITORING_INPROCESS_SWEEPER = env_bool("MONITORING_INPROCESS_SWEEPER", not CHANNEL_LAYER_URL)
 MONITORING_MAX_FRAME_BYTES = env_int("MONITORING_MAX_FRAME_BYTES", 16384)

@@ -63,6 +63,22 @@ def row_locks():
         pytest.skip("row-lock tests run in the PostgreSQL and MariaDB passes of `make test`")
 
 
+REDIS_LAYER_URL = "redis://127.0.0.1:6379/12"
+
+
+@pytest.fixture
+def redis_layer(settings):
+    """The production channel layer (Redis pub/sub) on a local Redis, in place of the in-memory one."""
+    from channels.layers import get_channel_layer
+
+    from settings.base import channel_layers
+
+    require_service("Redis", redis_up(REDIS_LAYER_URL), f"start redis-server ({REDIS_LAYER_URL})")
+    settings.CHANNEL_LAYERS = channel_layers(REDIS_LAYER_URL)
+    settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "test-monitoring"
+    yield get_channel_layer()
+
+
 @pytest.fixture
 def clients():
     return Clients()

@@ -5,21 +5,8 @@ import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 
 from monitoring import fanout
-from settings.base import channel_layers
-from tests.conftest import redis_up, require_service
-
-REDIS_URL = "redis://127.0.0.1:6379/12"
-
-
-@pytest.fixture
-def redis_layer(settings):
-    require_service("Redis", redis_up(REDIS_URL), f"start redis-server ({REDIS_URL})")
-    settings.CHANNEL_LAYERS = channel_layers(REDIS_URL)
-    settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "test-fanout"
-    yield get_channel_layer()
 
 
 def envelope(seq: int) -> dict:

@@ -49,7 +49,16 @@ def stop_and_start(session) -> None:
         apply_action(attempt_id=session.attempt_id, action=action, actor=Actor.LEARNER)
 
 
-@pytest.mark.usefixtures("row_locks")
+@pytest.fixture(params=["in-request", "numbering-thread"])
+def numbering(request):
+    """Status events numbered in the request (the in-memory layer) or by the process's numbering thread (Redis)."""
+    if request.param == "numbering-thread":
+        request.getfixturevalue("redis_layer")
+        request.getfixturevalue("settings").MONITORING_NUMBERING_WINDOW_MS = 5
+    return request.param
+
+
+@pytest.mark.usefixtures("row_locks", "numbering")
 def test_every_event_is_numbered_once_without_gaps_under_concurrent_status_changes(sessions):
     exam_id = sessions[0].exam_id
     before = SessionEvent.objects.filter(exam_id=exam_id, type=STATUS).count()
