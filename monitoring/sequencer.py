@@ -23,7 +23,7 @@ from exams_service.prepared_sql import prepared_cursor
 from monitoring.models import ExamSequencer, ExamStream, SessionEvent
 
 BATCH = 500
-RETRY_PAUSES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)  # the late numbering's NOWAIT retries (s)
+RETRY_PAUSES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)  # a waiting NOWAIT claim's retries (s)
 ROUNDS = 5  # a busy holder gives up after this many batches; the next writer or the sweep carries on
 
 

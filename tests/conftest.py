@@ -77,6 +77,9 @@ def redis_layer(settings):
     settings.CHANNEL_LAYERS = channel_layers(REDIS_LAYER_URL)
     settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "test-monitoring"
     yield get_channel_layer()
+    from monitoring import bridge
+
+    assert bridge.late_numbering.wait_idle(10), "the numbering thread was still busy after the test"
 
 
 @pytest.fixture
