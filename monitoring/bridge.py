@@ -119,11 +119,11 @@ def status_committed(event: SessionEvent, from_status, to_status, action, comman
     terminate = ending and action == "proctor_terminate"
     if terminate and not command_seq:
         ids = _command_ids(_seq_of(event, number_and_send(event.exam_id)), None)
-    elif fanout.layer_in_process():
-        number_and_send(event.exam_id)
-        ids = _command_ids(command_seq, command_seq)
     else:
-        late_numbering.submit(event.exam_id)
+        if fanout.layer_in_process():
+            number_and_send(event.exam_id)
+        else:
+            late_numbering.submit(event.exam_id)
         ids = _command_ids(command_seq, command_seq)
     if terminate:
         fanout.to_session_sync(event.session_id, "session.command", action="terminate", data={}, **ids)

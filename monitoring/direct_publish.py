@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 CIRCUIT_SECONDS = 5.0
 
 
+def group_channel(layer_config: dict, group: str) -> str:
+    """The Redis channel the pub/sub layer with this CONFIG publishes a group's messages to (its own naming)."""
+    return f"{layer_config.get('prefix', 'asgi')}__group__{group}"
+
+
 class DirectPublisher:
     """One per process: a redis-py client for the layer's host, and the circuit that bypasses it after a failure."""
 
@@ -42,7 +47,7 @@ class DirectPublisher:
         target = self._target(layer)
         if target is None or self._clock() < self._closed_until:
             return False
-        client, channel = self._client_for(target), f"{target[1]}__group__{group}"
+        client, channel = self._client_for(target), group_channel(target[1], group)
         try:
             client.publish(channel, layer.serialize(message))
         except (redis.RedisError, OSError) as error:
@@ -54,8 +59,8 @@ class DirectPublisher:
         return True
 
     @staticmethod
-    def _target(layer) -> tuple[str, str, float] | None:
-        """(Redis URL, channel prefix, timeout) when `layer` is the pub/sub layer on one host and this is on."""
+    def _target(layer) -> tuple[str, dict, float] | None:
+        """(Redis URL, the layer's CONFIG, timeout) when `layer` is the pub/sub layer on one host and this is on."""
         timeout = settings.CHANNEL_LAYER_DIRECT_PUBLISH_TIMEOUT_SECONDS
         if timeout <= 0 or not isinstance(layer, RedisPubSubChannelLayer):
             return None
@@ -66,9 +71,9 @@ class DirectPublisher:
         address = hosts[0]["address"] if isinstance(hosts[0], dict) else hosts[0]
         if not isinstance(address, str):
             return None
-        return address, config.get("prefix", "asgi"), timeout
+        return address, config, timeout
 
-    def _client_for(self, target: tuple[str, str, float]) -> redis.Redis:
+    def _client_for(self, target: tuple[str, dict, float]) -> redis.Redis:
         with self._lock:
             if self._client_key != target:  # first use, or the settings changed (tests)
                 address, _, timeout = target

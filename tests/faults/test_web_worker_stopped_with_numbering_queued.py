@@ -12,6 +12,7 @@ import redis
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
 from monitoring import fanout, sequencer
+from monitoring.direct_publish import group_channel
 from monitoring.models import STATUS, SessionEvent
 from settings.base import channel_layers
 from tests.faults.conftest import FAULT_TEST, call, learners, start_attempts
@@ -30,7 +31,7 @@ class GroupListener:
         config = channel_layers(layer_url)["default"]["CONFIG"]
         self.decoder = RedisPubSubChannelLayer(**config)
         self.pubsub = redis.Redis.from_url(layer_url).pubsub()
-        self.pubsub.subscribe(f"{config.get('prefix', 'asgi')}__group__{fanout.exam_group(exam_id)}")
+        self.pubsub.subscribe(group_channel(config, fanout.exam_group(exam_id)))
         self.seqs: list[int] = []
         self.thread = threading.Thread(target=self._listen, daemon=True)
         self.thread.start()
