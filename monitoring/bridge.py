@@ -8,7 +8,7 @@ dashboards. Clock changes and resets are logged and sent after commit.
 import logging
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -114,13 +114,13 @@ def _command_ids(event_seq: int, command_seq: int | None) -> dict:
 def status_committed(event: SessionEvent, from_status, to_status, action, command_seq=None) -> None:
     """Queue the event's exam for the process's numbering thread, which numbers and sends it after a short
     window. Numbered now: a terminate without a proctor command (the learner's frame carries the event's seq),
-    and every event on the in-memory layer (no other thread may send on it)."""
+    and every event on the in-memory layer or SQLite (`_numbers_in_place`)."""
     ending = from_status in statuses.IN_PROGRESS and to_status not in statuses.IN_PROGRESS
     terminate = ending and action == "proctor_terminate"
     if terminate and not command_seq:
         ids = _command_ids(_seq_of(event, number_and_send(event.exam_id)), None)
     else:
-        if fanout.layer_in_process():
+        if _numbers_in_place():
             number_and_send(event.exam_id)
         else:
             late_numbering.submit(event.exam_id)
@@ -129,6 +129,12 @@ def status_committed(event: SessionEvent, from_status, to_status, action, comman
         fanout.to_session_sync(event.session_id, "session.command", action="terminate", data={}, **ids)
     if ending:
         fanout.to_session_sync(event.session_id, "session.ended", status=to_status, reason=action)
+
+
+def _numbers_in_place() -> bool:
+    """The in-memory layer lives on the request's event loop (no other thread may send on it), and SQLite has one
+    writer at a time (a background writer only collides with requests: "database table is locked")."""
+    return fanout.layer_in_process() or connection.vendor == "sqlite"
 
 
 def number_and_send(exam_id: int, *, wait: bool = False) -> list[SessionEvent]:

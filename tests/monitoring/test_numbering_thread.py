@@ -49,6 +49,8 @@ def seqs_by_id(exam_id: int) -> list:
 
 
 def test_status_changes_are_numbered_after_the_request_and_sent_once_per_exam_and_window(redis_layer, settings):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite numbers in the request (one writer at a time): runs in the PostgreSQL and MariaDB passes")
     settings.MONITORING_NUMBERING_WINDOW_MS = 2000  # every change below lands in one window
     first, second = running_exam("ea", 3), running_exam("eb", 2)
     exam_ids = [first["exam_id"], second["exam_id"]]
