@@ -3,8 +3,9 @@
 Two gunicorn servers (4 sync workers each, same flags) on one PostgreSQL database with persistent connections:
 the service (bench settings: production's middleware, authentication and database options) and the ceiling
 project in `bench/ceiling/` (no middleware, DRF JSON only, HS256 JWT, one user query + one attempt query).
-wrk replays each learner's own requests on loopback; rounds are interleaved (ceiling, then us, per scenario)
-and medians reported, with server CPU per request (workers + their PostgreSQL backends).
+wrk replays each learner's own requests on loopback. Each round runs every scenario right next to what it is
+compared with, in the opposite order every other round (the machine drifts over minutes); the ratios reported are
+medians of those side-by-side ratios, with server CPU per request (workers + their PostgreSQL backends).
 
 Usage: `.venv/bin/python -m bench.learner_poll [--learners 500] [--seconds 10] [--rounds 3]`; writes
 docs/benchmarks.md.
@@ -187,7 +188,7 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="bench.ceiling.settings",
         DATABASE_URL=f"{database_url}?application_name={CEILING_APP}",
     )
-    servers, runs = {}, {}
+    servers, runs, pairs = {}, {}, {}
     try:
         servers["service"] = (start_gunicorn(env, SERVICE_PORT), SERVICE_PORT, SERVICE_APP)
         ceiling = start_gunicorn(ceiling_env, CEILING_PORT, app="bench.ceiling.wsgi")
@@ -199,26 +200,53 @@ def main() -> None:
         )
         prepared = start_gunicorn(prepared_env, PREPARED_CEILING_PORT, app="bench.ceiling.wsgi")
         servers["prepared ceiling"] = (prepared, PREPARED_CEILING_PORT, PREPARED_CEILING_APP)
-        chosen = {name: value for name, value in SCENARIOS.items() if name in selected}
-        for name, (server_name, _) in chosen.items():
-            run_wrk(servers[server_name][1], files[name], 16, 2)  # warm the workers' connections
+        chosen = [name for name in SCENARIOS if name in selected]
+        for name in chosen:
+            run_wrk(servers[SCENARIOS[name][0]][1], files[name], 16, 2)  # warm the workers' connections
+
+        def measure(name: str, concurrency: int) -> dict:
+            server, port, application_name = servers[SCENARIOS[name][0]]
+            database.quiesce()
+            with ServerCpu(server.pid, partial(database.server_pids, application_name)) as cpu:
+                result = run_wrk(port, files[name], concurrency, args.seconds)
+            served = max(result["requests"], 1)
+            result["cpu_ms"] = 1000 * cpu.seconds / served
+            result["app_cpu_ms"] = 1000 * cpu.server_seconds / served
+            result["db_cpu_ms"] = 1000 * cpu.database_seconds / served
+            runs.setdefault((name, concurrency), []).append(result)
+            return result
+
         for round_number in range(args.rounds):
-            for name, (server_name, _) in chosen.items():
-                server, port, application_name = servers[server_name]
-                for concurrency in args.concurrency:
-                    database.quiesce()
-                    with ServerCpu(server.pid, partial(database.server_pids, application_name)) as cpu:
-                        result = run_wrk(port, files[name], concurrency, args.seconds)
-                    served = max(result["requests"], 1)
-                    result["cpu_ms"] = 1000 * cpu.seconds / served
-                    result["app_cpu_ms"] = 1000 * cpu.server_seconds / served
-                    result["db_cpu_ms"] = 1000 * cpu.database_seconds / served
-                    runs.setdefault((name, concurrency), []).append(result)
-                    print(round_number, name, concurrency, result, flush=True)
+            for concurrency in args.concurrency:
+                for group in comparison_groups(chosen):
+                    # each scenario runs right next to what it is compared with, in the opposite order every other
+                    # round, so the machine's drift over minutes falls on both sides of a pair alike
+                    order = group if round_number % 2 == 0 else group[::-1]
+                    results = {name: measure(name, concurrency) for name in order}
+                    pairs.setdefault((group[-1], concurrency), []).append(results)
+                    for name in order:
+                        print(round_number, name, concurrency, results[name], flush=True)
     finally:
         for server, _, _ in servers.values():
             stop(server)
-    report(runs, queries, args, write=args.only is None)
+    report(runs, pairs, queries, args, write=args.only is None)
+
+
+def comparison_groups(chosen: list[str]) -> list[list[str]]:
+    """The runs that go side by side: [what it is compared with, (its prepared twin,) the scenario]; a scenario
+    compared with nothing and not in any group runs alone."""
+    groups = []
+    for name in chosen:
+        compared = SCENARIOS[name][1]
+        if compared:
+            twin = PREPARED_TWIN.get(compared) if name in TARGETS else None
+            groups.append([compared, twin, name] if twin else [compared, name])
+    grouped = {member for group in groups for member in group}
+    return [[name] for name in chosen if name not in grouped] + groups
+
+
+def paired_median(pairs: list[dict], name: str, compared: str, key: str) -> float:
+    return statistics.median(pair[name][key] / pair[compared][key] for pair in pairs)
 
 
 def median_of(results: list[dict]) -> dict:
@@ -228,7 +256,7 @@ def median_of(results: list[dict]) -> dict:
     }
 
 
-def report(runs: dict, queries: dict, args, *, write: bool = True) -> None:
+def report(runs: dict, pairs: dict, queries: dict, args, *, write: bool = True) -> None:
     medians = {key: median_of(results) for key, results in runs.items()}
     lines = [
         f"`.venv/bin/python -m bench.learner_poll --learners {args.learners} --exams {args.exams} "
@@ -237,27 +265,32 @@ def report(runs: dict, queries: dict, args, *, write: bool = True) -> None:
         "independent ceiling project `bench/ceiling/` (no middleware, DRF JSON renderer/parser only, HS256 JWT "
         "checked with PyJWT, user by username in one indexed query, then one indexed read or one `UPDATE`). "
         f"wrk 2 threads on loopback, {args.learners} learners with a started timed attempt each, spread over "
-        f'{args.exams} exams ("one exam": another {args.learners} learners all in a single exam). Medians of '
-        f"{args.rounds} interleaved rounds, the database vacuumed and analyzed before each run (autovacuum woke up "
-        "after the write scenarios and took CPU from whichever server ran next); CPU = gunicorn workers + their "
-        "PostgreSQL backends, per request.",
+        f'{args.exams} exams ("one exam": another {args.learners} learners all in a single exam). {args.rounds} '
+        "rounds; in each, every scenario runs right next to what it is compared with (and, for the targets, the "
+        "prepared ceiling), in the opposite order every other round. Ratios are medians of those side-by-side "
+        "ratios; req/s, p99 and CPU columns are medians of every run of the row. The database is vacuumed and "
+        "analyzed before each run (autovacuum woke up after the write scenarios and took CPU from whichever server "
+        "ran next); CPU = gunicorn workers + their PostgreSQL backends, per request.",
         "",
         "| scenario | c | req/s | p99 ms | CPU ms/req (app + db) | non-2xx | queries/req | vs | ratio | per round "
         "| target | CPU ratio | vs prepared ceiling: ratio, CPU ratio |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for (name, concurrency), result in medians.items():
+    for (name, concurrency), result in sorted(
+        medians.items(), key=lambda item: (list(SCENARIOS).index(item[0][0]), item[0][1])
+    ):
         compared = SCENARIOS[name][1]
         ratio = cpu_ratio = twin_ratios = per_round = "—"
         if compared:
-            base = medians[(compared, concurrency)]
-            ratio = f"{result['rps'] / base['rps']:.2f}"
-            paired = zip(runs[(name, concurrency)], runs[(compared, concurrency)], strict=True)
-            per_round = ", ".join(f"{ours['rps'] / theirs['rps']:.2f}" for ours, theirs in paired)
-            cpu_ratio = f"{result['cpu_ms'] / base['cpu_ms']:.2f}"
-            twin = medians.get((PREPARED_TWIN.get(compared), concurrency))
-            if twin:
-                twin_ratios = f"{result['rps'] / twin['rps']:.2f}, {result['cpu_ms'] / twin['cpu_ms']:.2f}"
+            paired = pairs[(name, concurrency)]
+            ratio = f"{paired_median(paired, name, compared, 'rps'):.2f}"
+            per_round = ", ".join(f"{pair[name]['rps'] / pair[compared]['rps']:.2f}" for pair in paired)
+            cpu_ratio = f"{paired_median(paired, name, compared, 'cpu_ms'):.2f}"
+            twin = PREPARED_TWIN.get(compared)
+            if twin in paired[0]:
+                twin_ratios = (
+                    f"{paired_median(paired, name, twin, 'rps'):.2f}, {paired_median(paired, name, twin, 'cpu_ms'):.2f}"
+                )
         target = f"≥ {TARGETS[name]}" if name in TARGETS else "—"
         if name in CPU_TARGETS:
             cpu_ratio += f" (≤ {CPU_TARGETS[name]})"
@@ -276,8 +309,8 @@ def report(runs: dict, queries: dict, args, *, write: bool = True) -> None:
         "The service prepares its hot statements on PostgreSQL (`exams_service/prepared_sql.py`); the ceiling, as "
         "the issue defines it, uses Django's default client-side binding. The last column compares with the same "
         "ceiling project with every statement prepared (`CEILING_PREPARED_STATEMENTS=1`), so the ratio owed to "
-        'preparing is visible. "per round" pairs each round\'s run with the run it is compared with in the same '
-        "round (minutes apart): their spread is the machine's noise.",
+        'preparing is visible. "per round" lists each round\'s side-by-side ratio (the two runs seconds apart): '
+        "their spread is the machine's noise.",
     ]
     if not write:
         print("\n".join(lines))

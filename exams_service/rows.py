@@ -5,7 +5,8 @@ Compiling a queryset costs more than the indexed query it sends (about a thousan
 with the same converters the ORM applies, and return ordinary model instances (trailing extra columns become
 attributes, as `QuerySet.raw` does). A model with the stock `__init__`/`from_db`, plain field descriptors and no
 `pre_init`/`post_init` receivers is built by filling its `__dict__`, as `Model.__init__` would; others through
-`from_db`.
+`from_db`. A read may name the fields it needs (`fields`): the others are deferred, as with `QuerySet.only()`, and
+load on first access.
 """
 
 from functools import cache
@@ -21,8 +22,10 @@ from exams_service.prepared_sql import prepared_cursor
 
 
 @cache
-def _columns(model, vendor: str) -> tuple[str, tuple[str, ...], tuple]:
-    fields = model._meta.concrete_fields
+def _columns(model, vendor: str, only: tuple[str, ...] | None = None) -> tuple[str, tuple[str, ...], tuple]:
+    fields = model._meta.concrete_fields if only is None else tuple(model._meta.get_field(name) for name in only)
+    if model._meta.pk not in fields:
+        raise ValueError(f"A read of {model.__name__} must include its primary key.")
     table = model._meta.db_table
     converters = []
     for field in fields:
@@ -58,20 +61,22 @@ def _instance(model, db_alias: str, names: tuple[str, ...], values: list):
     return instance
 
 
-def select_list(model, alias: str) -> str:
-    """Every concrete column of `model`, qualified by `alias`, in field order (the start of the SELECT)."""
-    return _columns(model, connection.vendor)[0].format(alias=alias)
+def select_list(model, alias: str, fields: tuple[str, ...] | None = None) -> str:
+    """The columns of `fields` (default: every concrete field of `model`), qualified by `alias`, in that order: the
+    start of the SELECT."""
+    return _columns(model, connection.vendor, fields)[0].format(alias=alias)
 
 
-def fetch_one(model, sql: str, params, extra: tuple[str, ...] = ()):
-    """Run `sql` (starting with `select_list(model, ...)`, then `extra` columns) and build the first row, or None."""
+def fetch_one(model, sql: str, params, extra: tuple[str, ...] = (), fields: tuple[str, ...] | None = None):
+    """Run `sql` (starting with `select_list(model, ..., fields)`, then `extra` columns) and build the first row,
+    or None. Fields left out of `fields` are deferred."""
     db = connections[DEFAULT_DB_ALIAS]
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    _, names, converters = _columns(model, db.vendor)
+    _, names, converters = _columns(model, db.vendor, fields)
     values = list(row[: len(names)])
     for index, (column, functions) in enumerate(converters):
         for convert in functions:

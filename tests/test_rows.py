@@ -62,3 +62,21 @@ def test_init_receivers_still_run(learner):
 @pytest.mark.django_db
 def test_a_missing_row_is_none():
     assert read_user(0) is None
+
+
+@pytest.mark.django_db
+def test_a_read_of_some_fields_defers_the_others_as_only_does(learner, django_assert_num_queries):
+    fields = ("id", "username", "email")
+    table = connection.ops.quote_name(User._meta.db_table)
+    sql = f"SELECT {rows.select_list(User, table, fields)} FROM {table} WHERE {table}.id = %s"
+    built = rows.fetch_one(User, sql, [learner.pk], fields=fields)
+    loaded = User.objects.only(*fields).get(pk=learner.pk)
+    same_instance(built, loaded)
+    assert built.get_deferred_fields() == loaded.get_deferred_fields() and "password" in built.get_deferred_fields()
+    with django_assert_num_queries(1):
+        assert built.date_joined == learner.date_joined  # a deferred field loads on first access
+
+
+def test_a_read_without_the_primary_key_is_refused():
+    with pytest.raises(ValueError, match="primary key"):
+        rows.select_list(User, "u", ("username",))

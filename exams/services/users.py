@@ -79,18 +79,34 @@ def _match(*, username: str, lms_user_id: int, defaults: dict, updates: dict, so
         return user
 
 
+# What a JWT-authenticated request reads of its user: the identity, the claims it syncs and the permission flags.
+# The rest (password hash, login dates, LTI's anonymous id) is deferred and loads if something asks for it.
+REQUEST_USER_FIELDS = (
+    "id",
+    "username",
+    "email",
+    "full_name",
+    "is_staff",
+    "is_superuser",
+    "is_active",
+    "lms_user_id",
+    "identity_kind",
+)
+
+
 @cache
 def _lms_user_sql(vendor: str) -> str:
     table = connection.ops.quote_name(User._meta.db_table)
     return (
-        f"SELECT {rows.select_list(User, table)} FROM {table} "
+        f"SELECT {rows.select_list(User, table, REQUEST_USER_FIELDS)} FROM {table} "
         f"WHERE {table}.lms_user_id = %s AND {table}.identity_kind = %s ORDER BY {table}.id LIMIT 1"
     )
 
 
 def _lms_user(lms_user_id: int) -> User | None:
     """The LMS identity with this LMS user id (plain SQL: every JWT-authenticated request starts here)."""
-    return rows.fetch_one(User, _lms_user_sql(connection.vendor), [lms_user_id, IdentityKind.LMS.value])
+    sql = _lms_user_sql(connection.vendor)
+    return rows.fetch_one(User, sql, [lms_user_id, IdentityKind.LMS.value], fields=REQUEST_USER_FIELDS)
 
 
 def match_lms_identity(

@@ -15,6 +15,7 @@ from exams.rest.serializers.attempts import (
     CreateAttemptRequestSerializer,
     StudentAttemptSerializer,
     UpdateAttemptRequestSerializer,
+    student_attempt_data,
 )
 from exams.rest.views.base import ExamsAPIView
 from exams.services.attempts import act_on_attempt, create_attempt, expire_if_time_up, reset_attempt
@@ -105,8 +106,8 @@ class LatestAttemptView(ExamsAPIView):
         if attempt is not None:
             attempt = expire_if_time_up(attempt)
             if attempt.status in s.IN_PROGRESS:
-                return Response(StudentAttemptSerializer(attempt).data)
+                return Response(student_attempt_data(attempt))
         legacy_attempt = legacy.legacy_active_attempt(request.user)
         if legacy_attempt:
             return Response(legacy_attempt)
-        return Response(StudentAttemptSerializer(attempt).data if attempt is not None else {})
+        return Response(student_attempt_data(attempt) if attempt is not None else {})

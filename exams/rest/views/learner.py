@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from exams import selectors
 from exams.models import Exam
-from exams.rest.serializers.attempts import ProviderSettingsSerializer, StudentExamSerializer
+from exams.rest.serializers.attempts import ProviderSettingsSerializer, StudentExamSerializer, student_exam_data
 from exams.rest.views.base import ExamsAPIView
 from exams.services.attempts import expire_if_time_up
 
@@ -21,8 +21,7 @@ class StudentExamAttemptView(ExamsAPIView):
         if attempt is not None:
             attempt.exam = exam
             attempt = expire_if_time_up(attempt)
-        context = {"allowance": allowance, "attempt": attempt}
-        return Response({"exam": StudentExamSerializer(exam, context=context).data})
+        return Response({"exam": student_exam_data(exam, attempt=attempt, allowance=allowance)})
 
 
 class ProctoringSettingsView(ExamsAPIView):
