@@ -53,9 +53,18 @@ def prepared_cursor():
 
 def _match_timezone(db, cursor) -> None:
     """As Django's `create_cursor`: the cursor loads timestamps in Django's time zone when the connection's
-    differs (settings overridden after the connection was made)."""
+    differs (settings overridden after the connection was made). A connection found to agree with a time zone
+    is remembered with it: its loader is set when it opens, and a new time zone is a new object."""
     from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, Format
     from django.db.backends.postgresql.psycopg_any import register_tzloader
 
-    if db.timezone != db.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
-        register_tzloader(db.timezone, cursor)
+    timezone, agreed = db.timezone, db.__dict__.get(_AGREED_TIMEZONE)
+    if agreed is not None and agreed[0] is db.connection and agreed[1] is timezone:
+        return
+    if timezone != db.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
+        register_tzloader(timezone, cursor)
+    else:
+        db.__dict__[_AGREED_TIMEZONE] = (db.connection, timezone)
+
+
+_AGREED_TIMEZONE = "_exams_agreed_timezone"

@@ -8,7 +8,7 @@ simple-history writes for a change (`history_type` "~"); tests/exams/test_transi
 
 import functools
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from exams.models import ExamAttempt
@@ -63,15 +63,16 @@ def save_transition_if_unchanged(
     """PostgreSQL, one autocommitted statement: write `field_names` of `attempt` only if the row still holds the
     `before` values of those fields (compare-and-set), append its history row and run each of `parts` on the
     changed row. Returns (written, each part's RETURNING row or None)."""
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: each use of the `connection` proxy looks it up again
     now = timezone.now()
     attempt.modified = now
     names = tuple(field_names)
-    fields = _pieces(names, connection.vendor)[0]
+    fields = _pieces(names, db.vendor)[0]
     template = _compare_and_set(names, tuple(len(part.columns) for part in parts))
     sql = template.format(**{f"part{i}": part.sql for i, part in enumerate(parts)})
-    values = [field.get_db_prep_save(getattr(attempt, field.attname), connection) for field in fields]
-    olds = [field.get_db_prep_save(before[field.attname], connection) for field in fields]
-    history_values = [connection.ops.adapt_datetimefield_value(now), reason, CHANGED, history_user_id]
+    values = [field.get_db_prep_save(getattr(attempt, field.attname), db) for field in fields]
+    olds = [field.get_db_prep_save(before[field.attname], db) for field in fields]
+    history_values = [db.ops.adapt_datetimefield_value(now), reason, CHANGED, history_user_id]
     part_params = [param for part in parts for param in part.params]
     with prepared_cursor() as cursor:
         cursor.execute(sql, [*values, attempt.pk, *olds, *history_values, *part_params])
@@ -86,12 +87,13 @@ def save_transition_if_unchanged(
 
 def save_transition(attempt: ExamAttempt, field_names: list[str], *, reason: str, history_user_id: int | None):
     """Write `field_names` of `attempt` (`modified` is stamped now) and append its history row."""
+    db = connections[DEFAULT_DB_ALIAS]
     now = timezone.now()
     attempt.modified = now
-    fields, statement, history_insert = _statements(tuple(field_names), connection.vendor)
-    values = [field.get_db_prep_save(getattr(attempt, field.attname), connection) for field in fields]
-    history_values = [connection.ops.adapt_datetimefield_value(now), reason, CHANGED, history_user_id]
-    with connection.cursor() as cursor:
+    fields, statement, history_insert = _statements(tuple(field_names), db.vendor)
+    values = [field.get_db_prep_save(getattr(attempt, field.attname), db) for field in fields]
+    history_values = [db.ops.adapt_datetimefield_value(now), reason, CHANGED, history_user_id]
+    with db.cursor() as cursor:
         if history_insert is None:
             cursor.execute(statement, [*values, attempt.pk, *history_values])
         else:
