@@ -84,3 +84,22 @@ def test_other_databases_get_the_usual_cursor(learner):
         assert _lms_user(learner.lms_user_id) == learner
     assert len(queries.captured_queries) == 1
     assert "lms_user_id" in queries.captured_queries[0]["sql"]
+
+
+def test_prepared_reads_follow_a_time_zone_set_after_the_connection_opened(postgresql, learner, timed_exam):
+    import zoneinfo
+
+    from django.db import connections
+
+    attempt = attempt_in_status(learner, timed_exam, s.STARTED)
+    wrapper = connections["default"]
+    wrapper.ensure_connection()
+    assert selectors.attempt_by_id(attempt.pk).start_time.tzinfo == wrapper.timezone  # remembered as agreeing
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    wrapper.__dict__["timezone"] = paris  # what a TIME_ZONE override does to the wrapper's cached property
+    try:
+        read = selectors.attempt_by_id(attempt.pk).start_time
+        assert read.tzinfo == paris  # the cursor got the loader of the time zone now in force
+    finally:
+        del wrapper.__dict__["timezone"]
+    assert selectors.attempt_by_id(attempt.pk).start_time.tzinfo == wrapper.timezone
