@@ -4,8 +4,9 @@ Two gunicorn servers (4 sync workers each, same flags) on one PostgreSQL databas
 the service (bench settings: production's middleware, authentication and database options) and the ceiling
 project in `bench/ceiling/` (no middleware, DRF JSON only, HS256 JWT, one user query + one attempt query).
 wrk replays each learner's own requests on loopback. Each round runs every scenario right next to what it is
-compared with, in the opposite order every other round (the machine drifts over minutes); the ratios reported are
-medians of those side-by-side ratios, with server CPU per request (workers + their PostgreSQL backends).
+compared with, in the opposite order every other round (the machine drifts over minutes), on servers started
+afresh for the round; the ratios reported are medians of those side-by-side ratios, with server CPU per request
+(workers + their PostgreSQL backends).
 
 Usage: `.venv/bin/python -m bench.learner_poll [--learners 500] [--seconds 10] [--rounds 3]`; writes
 docs/benchmarks.md.
@@ -28,6 +29,7 @@ DATABASE = "exams_bench"
 COURSE_ID = "course-v1:Bench+Poll+2026"
 ONE_EXAM_COURSE_ID = "course-v1:Bench+OneExam+2026"
 SERVICE_APP, CEILING_APP, PREPARED_CEILING_APP = "bench-service", "bench-ceiling", "bench-ceiling-prepared"
+CEILING_WSGI = "bench.ceiling.wsgi"
 # scenario → (server, the scenario it is compared with)
 SCENARIOS = {
     "ceiling read": ("ceiling", None),
@@ -188,35 +190,43 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="bench.ceiling.settings",
         DATABASE_URL=f"{database_url}?application_name={CEILING_APP}",
     )
+    prepared_env = dict(
+        ceiling_env,
+        CEILING_PREPARED_STATEMENTS="1",
+        DATABASE_URL=f"{database_url}?application_name={PREPARED_CEILING_APP}",
+    )
+    launches = {
+        "service": (partial(start_gunicorn, env, SERVICE_PORT), SERVICE_PORT, SERVICE_APP),
+        "ceiling": (partial(start_gunicorn, ceiling_env, CEILING_PORT, app=CEILING_WSGI), CEILING_PORT, CEILING_APP),
+        "prepared ceiling": (
+            partial(start_gunicorn, prepared_env, PREPARED_CEILING_PORT, app=CEILING_WSGI),
+            PREPARED_CEILING_PORT,
+            PREPARED_CEILING_APP,
+        ),
+    }
+    chosen = [name for name in SCENARIOS if name in selected]
     servers, runs, pairs = {}, {}, {}
-    try:
-        servers["service"] = (start_gunicorn(env, SERVICE_PORT), SERVICE_PORT, SERVICE_APP)
-        ceiling = start_gunicorn(ceiling_env, CEILING_PORT, app="bench.ceiling.wsgi")
-        servers["ceiling"] = (ceiling, CEILING_PORT, CEILING_APP)
-        prepared_env = dict(
-            ceiling_env,
-            CEILING_PREPARED_STATEMENTS="1",
-            DATABASE_URL=f"{database_url}?application_name={PREPARED_CEILING_APP}",
-        )
-        prepared = start_gunicorn(prepared_env, PREPARED_CEILING_PORT, app="bench.ceiling.wsgi")
-        servers["prepared ceiling"] = (prepared, PREPARED_CEILING_PORT, PREPARED_CEILING_APP)
-        chosen = [name for name in SCENARIOS if name in selected]
-        for name in chosen:
-            run_wrk(servers[SCENARIOS[name][0]][1], files[name], 16, 2)  # warm the workers' connections
 
-        def measure(name: str, concurrency: int) -> dict:
-            server, port, application_name = servers[SCENARIOS[name][0]]
-            database.quiesce()
-            with ServerCpu(server.pid, partial(database.server_pids, application_name)) as cpu:
-                result = run_wrk(port, files[name], concurrency, args.seconds)
-            served = max(result["requests"], 1)
-            result["cpu_ms"] = 1000 * cpu.seconds / served
-            result["app_cpu_ms"] = 1000 * cpu.server_seconds / served
-            result["db_cpu_ms"] = 1000 * cpu.database_seconds / served
-            runs.setdefault((name, concurrency), []).append(result)
-            return result
+    def measure(name: str, concurrency: int) -> dict:
+        server, port, application_name = servers[SCENARIOS[name][0]]
+        database.quiesce()
+        with ServerCpu(server.pid, partial(database.server_pids, application_name)) as cpu:
+            result = run_wrk(port, files[name], concurrency, args.seconds)
+        served = max(result["requests"], 1)
+        result["cpu_ms"] = 1000 * cpu.seconds / served
+        result["app_cpu_ms"] = 1000 * cpu.server_seconds / served
+        result["db_cpu_ms"] = 1000 * cpu.database_seconds / served
+        runs.setdefault((name, concurrency), []).append(result)
+        return result
 
-        for round_number in range(args.rounds):
+    for round_number in range(args.rounds):
+        # Fresh servers every round: a server's speed also depends on where its processes and memory landed
+        # (one run's ceiling stayed 20 % faster than another's for all its rounds), so no round inherits them.
+        try:
+            for name, (launch, port, application_name) in launches.items():
+                servers[name] = (launch(), port, application_name)
+            for name in chosen:
+                run_wrk(servers[SCENARIOS[name][0]][1], files[name], 16, 2)  # warm the workers' connections
             for concurrency in args.concurrency:
                 for group in comparison_groups(chosen):
                     # each scenario runs right next to what it is compared with, in the opposite order every other
@@ -226,9 +236,10 @@ def main() -> None:
                     pairs.setdefault((group[-1], concurrency), []).append(results)
                     for name in order:
                         print(round_number, name, concurrency, results[name], flush=True)
-    finally:
-        for server, _, _ in servers.values():
-            stop(server)
+        finally:
+            for server, _, _ in servers.values():
+                stop(server)
+            servers.clear()
     report(runs, pairs, queries, args, write=args.only is None)
 
 
@@ -266,9 +277,10 @@ def report(runs: dict, pairs: dict, queries: dict, args, *, write: bool = True) 
         "checked with PyJWT, user by username in one indexed query, then one indexed read or one `UPDATE`). "
         f"wrk 2 threads on loopback, {args.learners} learners with a started timed attempt each, spread over "
         f'{args.exams} exams ("one exam": another {args.learners} learners all in a single exam). {args.rounds} '
-        "rounds; in each, every scenario runs right next to what it is compared with (and, for the targets, the "
-        "prepared ceiling), in the opposite order every other round. Ratios are medians of those side-by-side "
-        "ratios; req/s, p99 and CPU columns are medians of every run of the row. The database is vacuumed and "
+        "rounds, each on freshly started servers; in each, every scenario runs right next to what it is compared "
+        "with (and, for the targets, the prepared ceiling), in the opposite order every other round. Ratios are "
+        "medians of those side-by-side ratios; req/s, p99 and CPU columns are medians of every run of the row. "
+        "The database is vacuumed and "
         "analyzed before each run (autovacuum woke up after the write scenarios and took CPU from whichever server "
         "ran next); CPU = gunicorn workers + their PostgreSQL backends, per request.",
         "",
