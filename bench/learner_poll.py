@@ -205,6 +205,7 @@ def main() -> None:
         ),
     }
     chosen = [name for name in SCENARIOS if name in selected]
+    groups = comparison_groups(chosen)
     servers, runs, pairs = {}, {}, {}
 
     def measure(name: str, concurrency: int) -> dict:
@@ -228,7 +229,7 @@ def main() -> None:
             for name in chosen:
                 run_wrk(servers[SCENARIOS[name][0]][1], files[name], 16, 2)  # warm the workers' connections
             for concurrency in args.concurrency:
-                for group in comparison_groups(chosen):
+                for group in groups:
                     # each scenario runs right next to what it is compared with, in the opposite order every other
                     # round, so the machine's drift over minutes falls on both sides of a pair alike
                     order = group if round_number % 2 == 0 else group[::-1]

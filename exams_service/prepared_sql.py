@@ -51,6 +51,10 @@ def prepared_cursor():
         return db._prepare_cursor(cursor)
 
 
+# Where a database wrapper keeps (its psycopg connection, the time zone that connection was found to agree with).
+_AGREED_TIMEZONE = "_exams_agreed_timezone"
+
+
 def _match_timezone(db, cursor) -> None:
     """As Django's `create_cursor`: the cursor loads timestamps in Django's time zone when the connection's
     differs (settings overridden after the connection was made). A connection found to agree with a time zone
@@ -65,6 +69,3 @@ def _match_timezone(db, cursor) -> None:
         register_tzloader(timezone, cursor)
     else:
         db.__dict__[_AGREED_TIMEZONE] = (db.connection, timezone)
-
-
-_AGREED_TIMEZONE = "_exams_agreed_timezone"
