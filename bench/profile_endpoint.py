@@ -2,11 +2,12 @@
 
 Requests go through Django's WSGI handler as gunicorn calls it (the response is closed, so `request_finished`
 runs), on the bench settings and a PostgreSQL database with persistent connections. Run it to decide what to cut;
-it measures nothing for docs/benchmarks.md.
+it measures nothing for docs/benchmarks.md. `--sampled` samples the CPU instead (`bench.cpu_sampler`): no
+per-call cost, so the shares and the µs per request are the real ones, inclusive per function.
 
 Usage: `.venv/bin/python -m bench.profile_endpoint latest [--requests 2000] [--sort tottime] [--top 40]
-[--database exams_bench_profile]` (a different `--database` lets two checkouts profile at once; it is dropped and
-recreated).
+[--sampled] [--database exams_bench_profile]` (a different `--database` lets two checkouts profile at once; it is
+dropped and recreated).
 """
 
 import argparse
@@ -59,6 +60,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sampled", action="store_true", help="sample CPU time instead of cProfile")
     parser.add_argument("--database", default=DATABASE, help="PostgreSQL database to recreate and use")
     args = parser.parse_args()
 
@@ -69,6 +71,9 @@ def main() -> None:
 
     handler = WSGIHandler()
     replay(handler, lines, 200)  # warm: users synced, caches filled, connection open
+    if args.sampled:
+        print_sampled(handler, lines, args)
+        return
     profiler = cProfile.Profile()
     started = time.process_time()
     profiler.enable()
@@ -79,6 +84,17 @@ def main() -> None:
     print(f"{args.scenario}: {cpu_ms:.2f} ms CPU per request in this process (profiled, so inflated)")
     print(f"{args.scenario}: {stats.total_calls / args.requests:.1f} Python function calls/request")
     stats.sort_stats(args.sort).print_stats(args.top)
+
+
+def print_sampled(handler, lines: list[str], args) -> None:
+    from bench.cpu_sampler import sampling
+
+    started = time.process_time()
+    with sampling() as samples:
+        replay(handler, lines, args.requests)
+    per_request_us = 1e6 * (time.process_time() - started) / args.requests
+    print(f"{args.scenario}: {per_request_us:.0f} µs CPU per request in this process, {samples.total} samples")
+    print("\n".join(samples.report(per_request_us, args.top)))
 
 
 if __name__ == "__main__":
