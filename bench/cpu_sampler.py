@@ -11,19 +11,19 @@ numbering thread on status changes) is charged to whatever the main thread was r
 import signal
 from collections import Counter
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 _SITE = "site-packages/"
+_PROJECT = str(Path(__file__).resolve().parent.parent) + "/"
 
 
+@cache
 def frame_name(code) -> str:
-    """`package/module.py:function`, relative to site-packages or the project, for a code object."""
+    """`package/module.py:function`, relative to site-packages or the project, for a code object (cached: the
+    sampler's own CPU is counted in what it measures)."""
     filename = code.co_filename
-    if _SITE in filename:
-        filename = filename.split(_SITE, 1)[1]
-    else:
-        root = str(Path(__file__).resolve().parent.parent) + "/"
-        filename = filename.removeprefix(root)
+    filename = filename.split(_SITE, 1)[1] if _SITE in filename else filename.removeprefix(_PROJECT)
     return f"{filename}:{code.co_name}"
 
 
