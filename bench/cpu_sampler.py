@@ -1,4 +1,5 @@
-"""A statistical CPU profiler: the stack is sampled every `interval` seconds of this process's CPU time.
+"""A statistical CPU profiler: the stack is sampled every `interval` seconds of this process's CPU time, or at
+the kernel's tick when that is coarser (on the bench machine about every 4 ms: profile a few thousand requests).
 
 cProfile adds a cost to every Python call, so code made of many small calls (middleware, DRF's request
 wrapper) looks heavier than it is. Sampling on `ITIMER_PROF` costs nothing between samples and counts only CPU
@@ -36,15 +37,14 @@ class CpuSamples:
         self.own: Counter[str] = Counter()
 
     def add(self, frame) -> None:
+        """One sample: `frame` is the running one, its callers follow `f_back`."""
         self.total += 1
-        seen = set()
         self.own[frame_name(frame.f_code)] += 1
+        seen = set()
         while frame is not None:
-            name = frame_name(frame.f_code)
-            if name not in seen:
-                seen.add(name)
-                self.inclusive[name] += 1
+            seen.add(frame_name(frame.f_code))
             frame = frame.f_back
+        self.inclusive.update(seen)
 
     def report(self, per_call_us: float, top: int) -> list[str]:
         """The `top` functions by inclusive share, each as %, µs per call of the profiled unit, own %."""

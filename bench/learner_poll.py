@@ -281,9 +281,8 @@ def report(runs: dict, pairs: dict, queries: dict, args, *, write: bool = True) 
         "rounds, each on freshly started servers; in each, every scenario runs right next to what it is compared "
         "with (and, for the targets, the prepared ceiling), in the opposite order every other round. Ratios are "
         "medians of those side-by-side ratios; req/s, p99 and CPU columns are medians of every run of the row. "
-        "The database is vacuumed and "
-        "analyzed before each run (autovacuum woke up after the write scenarios and took CPU from whichever server "
-        "ran next); CPU = gunicorn workers + their PostgreSQL backends, per request.",
+        "The database is vacuumed and analyzed before each run (autovacuum woke up after the write scenarios and "
+        "took CPU from whichever server ran next); CPU = gunicorn workers + their PostgreSQL backends, per request.",
         "",
         "| scenario | c | req/s | p99 ms | CPU ms/req (app + db) | non-2xx | queries/req | vs | ratio | per round "
         "| target | CPU ratio | vs prepared ceiling: ratio, CPU ratio |",
