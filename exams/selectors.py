@@ -6,6 +6,7 @@ from functools import cache
 from django.db.models import Q, QuerySet
 
 from exams import statuses
+from exams.exam_cache import active_exam_for_content
 from exams.models import CourseExamConfiguration, CourseStaffRole, Exam, ExamAttempt, ProctoringProvider
 from exams_service import rows
 
@@ -77,8 +78,6 @@ def running_attempts_past_deadline(now) -> list[int]:
 
 def latest_attempt_for_content(user_id: int, content_id: str):
     """(exam exists, the user's current attempt on the active exam at content_id)."""
-    from exams.exam_cache import active_exam_for_content
-
     exam = active_exam_for_content(content_id)
     if exam is None:
         return False, None
@@ -94,8 +93,6 @@ def active_attempt_of_user(user_id: int):
 
 
 def active_exam_by_content_id(content_id: str):
-    from exams.exam_cache import active_exam_for_content
-
     return active_exam_for_content(content_id)
 
 
@@ -104,12 +101,9 @@ def _polled_attempt(user_id: int, exam_id: int, *, with_allowance: bool):
 
     Plain SQL: these reads run on every MFE poll, and the ORM's query compilation costs more than the query.
     """
-    from django.db import connection
-
-    from exams.models import ExamAttempt
-
-    sql, extra = _polled_attempt_sql(connection.vendor, with_allowance)
-    return rows.fetch_one(ExamAttempt, sql, [user_id, exam_id], extra)
+    db = rows.default_connection()
+    sql, extra = _polled_attempt_sql(db.vendor, with_allowance)
+    return rows.fetch_one(ExamAttempt, sql, [user_id, exam_id], extra, db=db)
 
 
 @cache
@@ -145,26 +139,25 @@ def attempt_for_update(attempt_id: int):
 
     PostgreSQL takes `FOR NO KEY UPDATE` (an UPDATE's own lock): rows that reference the attempt (its session,
     its reviews) check their foreign key with a key-share lock, which must not wait for a status change."""
-    from django.db import connection
-
-    if not connection.features.has_select_for_update:
-        return _attempt_row(attempt_id, "")
-    return _attempt_row(attempt_id, " FOR NO KEY UPDATE" if connection.vendor == "postgresql" else " FOR UPDATE")
+    db = rows.default_connection()
+    if not db.features.has_select_for_update:
+        return _attempt_row(db, attempt_id, "")
+    return _attempt_row(db, attempt_id, " FOR NO KEY UPDATE" if db.vendor == "postgresql" else " FOR UPDATE")
 
 
 def attempt_by_id(attempt_id: int):
     """The attempt row, unlocked (plain SQL: the one-statement status update decides on it)."""
-    return _attempt_row(attempt_id, "")
+    return _attempt_row(rows.default_connection(), attempt_id, "")
 
 
-def _attempt_row(attempt_id: int, lock: str):
-    from django.db import connection
+def _attempt_row(db, attempt_id: int, lock: str):
+    return rows.fetch_one(ExamAttempt, _attempt_row_sql(db.vendor, lock), [attempt_id], db=db)
 
-    from exams.models import ExamAttempt
 
-    table = connection.ops.quote_name(ExamAttempt._meta.db_table)
-    sql = f"SELECT {rows.select_list(ExamAttempt, table)} FROM {table} WHERE id = %s{lock}"
-    return rows.fetch_one(ExamAttempt, sql, [attempt_id])
+@cache
+def _attempt_row_sql(vendor: str, lock: str) -> str:
+    table = rows.default_connection().ops.quote_name(ExamAttempt._meta.db_table)
+    return f"SELECT {rows.select_list(ExamAttempt, table)} FROM {table} WHERE id = %s{lock}"
 
 
 def attempt_and_allowance(user_id: int, exam_id: int):

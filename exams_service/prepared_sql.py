@@ -15,6 +15,7 @@ statements); other databases get Django's usual cursor.
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.utils.asyncio import async_unsafe
 
 
@@ -38,9 +39,11 @@ def _cursor_class():
 
 
 @async_unsafe
-def prepared_cursor():
-    """A cursor of the default database whose statements are prepared on PostgreSQL (Django's cursor elsewhere)."""
-    db = connections[DEFAULT_DB_ALIAS]
+def prepared_cursor(db=None):
+    """A cursor of `db` (default: the default database's wrapper) whose statements are prepared on PostgreSQL
+    (Django's cursor elsewhere). Callers that hold the wrapper pass it: each `connections[...]` costs a lookup."""
+    if db is None:
+        db = connections[DEFAULT_DB_ALIAS]
     if db.vendor != "postgresql":
         return db.cursor()
     db.close_if_health_check_failed()
@@ -48,7 +51,32 @@ def prepared_cursor():
     with db.wrap_database_errors:
         cursor = _cursor_class()(db.connection)
         _match_timezone(db, cursor)
-        return db._prepare_cursor(cursor)
+    db.validate_thread_sharing()  # then wrapped as Django's `_prepare_cursor` would, with the methods below
+    return (_DirectDebugCursorWrapper if db.queries_logged else _DirectCursorWrapper)(cursor, db)
+
+
+class _DirectMethods:
+    """`fetchone`, `fetchall` and `close` as plain methods. Django's wrappers reach them through `__getattr__`,
+    after a normal lookup has failed (a formatted AttributeError), and wrap the method again on every call."""
+
+    def fetchone(self):
+        with self.db.wrap_database_errors:
+            return self.cursor.fetchone()
+
+    def fetchall(self):
+        with self.db.wrap_database_errors:
+            return self.cursor.fetchall()
+
+    def close(self):
+        return self.cursor.close()
+
+
+class _DirectCursorWrapper(_DirectMethods, CursorWrapper):
+    pass
+
+
+class _DirectDebugCursorWrapper(_DirectMethods, CursorDebugWrapper):
+    pass
 
 
 # Where a database wrapper keeps (its psycopg connection, the time zone that connection was found to agree with).
@@ -59,12 +87,12 @@ def _match_timezone(db, cursor) -> None:
     """As Django's `create_cursor`: the cursor loads timestamps in Django's time zone when the connection's
     differs (settings overridden after the connection was made). A connection found to agree with a time zone
     is remembered with it: its loader is set when it opens, and a new time zone is a new object."""
+    timezone, agreed = db.timezone, db.__dict__.get(_AGREED_TIMEZONE)
+    if agreed is not None and agreed[0] is db.connection and agreed[1] is timezone:
+        return  # before the imports below: a function-level import costs more than this whole check
     from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, Format
     from django.db.backends.postgresql.psycopg_any import register_tzloader
 
-    timezone, agreed = db.timezone, db.__dict__.get(_AGREED_TIMEZONE)
-    if agreed is not None and agreed[0] is db.connection and agreed[1] is timezone:
-        return
     if timezone != db.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
         register_tzloader(timezone, cursor)
     else:

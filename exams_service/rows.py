@@ -67,11 +67,19 @@ def select_list(model, alias: str, fields: tuple[str, ...] | None = None) -> str
     return _columns(model, connection.vendor, fields)[0].format(alias=alias)
 
 
-def fetch_one(model, sql: str, params, extra: tuple[str, ...] = (), fields: tuple[str, ...] | None = None):
+def default_connection():
+    """The default database's wrapper: look it up once per query (each `connection.x` looks it up again)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def fetch_one(
+    model, sql: str, params, extra: tuple[str, ...] = (), fields: tuple[str, ...] | None = None, *, db=None
+):
     """Run `sql` (starting with `select_list(model, ..., fields)`, then `extra` columns) and build the first row,
-    or None. Fields left out of `fields` are deferred."""
-    db = connections[DEFAULT_DB_ALIAS]
-    with prepared_cursor() as cursor:
+    or None. Fields left out of `fields` are deferred. `db`: the default database's wrapper, if the caller has it."""
+    if db is None:
+        db = connections[DEFAULT_DB_ALIAS]
+    with prepared_cursor(db) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

@@ -158,6 +158,8 @@ CORS_ALLOW_HEADERS = (
     "x-requested-with",
     "use-jwt-cookie",
 )
+# corsheaders' default, set so that reading it per request is a plain lookup (a missing setting raises inside).
+CORS_URLS_REGEX = r"^.*$"
 CSRF_COOKIE_NAME = env_str("CSRF_COOKIE_NAME", "exams_csrftoken")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)

@@ -103,3 +103,27 @@ def test_prepared_reads_follow_a_time_zone_set_after_the_connection_opened(postg
     finally:
         del wrapper.__dict__["timezone"]
     assert selectors.attempt_by_id(attempt.pk).start_time.tzinfo == wrapper.timezone
+
+
+def test_direct_fetch_methods_still_turn_driver_errors_into_djangos(postgresql, learner):
+    """fetchone/fetchall/close are plain methods on the prepared cursor's wrapper (no `__getattr__` hop): a
+    driver error still reaches callers as Django's exception, as through Django's own wrapper."""
+    from django.db import InterfaceError
+
+    with prepared_cursor() as cursor:
+        cursor.execute("SELECT username FROM exams_user WHERE id = %s", [learner.pk])
+        assert cursor.fetchall() == [(learner.username,)]
+        cursor.cursor.close()
+        with pytest.raises(InterfaceError) as raised:
+            cursor.fetchone()
+    assert type(raised.value).__module__ == "django.db.utils"
+
+
+def test_the_prepared_cursor_logs_like_djangos_when_queries_are_captured(postgresql, learner):
+    with prepared_cursor() as cursor:
+        assert type(cursor).__mro__[1:].count(type(connection.cursor())) == 1  # Django's wrapper underneath
+    with CaptureQueriesContext(connection) as queries:
+        with prepared_cursor() as cursor:
+            cursor.execute("SELECT username FROM exams_user WHERE id = %s", [learner.pk])
+            assert cursor.fetchone() == (learner.username,)
+    assert [query["sql"] for query in queries.captured_queries] == ["SELECT username FROM exams_user WHERE id = $1"]

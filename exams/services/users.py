@@ -105,8 +105,9 @@ def _lms_user_sql(vendor: str) -> str:
 
 def _lms_user(lms_user_id: int) -> User | None:
     """The LMS identity with this LMS user id (plain SQL: every JWT-authenticated request starts here)."""
-    sql = _lms_user_sql(connection.vendor)
-    return rows.fetch_one(User, sql, [lms_user_id, IdentityKind.LMS.value], fields=REQUEST_USER_FIELDS)
+    db = rows.default_connection()
+    sql = _lms_user_sql(db.vendor)
+    return rows.fetch_one(User, sql, [lms_user_id, IdentityKind.LMS.value], fields=REQUEST_USER_FIELDS, db=db)
 
 
 def match_lms_identity(

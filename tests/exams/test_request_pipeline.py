@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from exams.models import Exam
 from exams_service.middleware import LazyMessageMiddleware, LazySessionMiddleware
+from exams_service.response_headers import FastResponseHeaders
 from tests.conftest import COURSE_ID, TIMED_CONTENT_ID
 from tests.exams.test_auth import claims, encode_jwt, split_cookie
 from tests.exams.test_course_exams_api import exam_item
@@ -42,6 +43,7 @@ class TestTokenReads:
         assert "cookie" not in response["Vary"].lower()
         assert not response.cookies
         assert Session.objects.count() == 0
+        assert type(response.headers) is FastResponseHeaders  # adopted before DRF and the middlewares add theirs
 
     def test_polled_urls_resolve_to_their_views(self):
         assert resolve("/api/v1/exams/attempt/latest").url_name == "exams-attempt-latest"

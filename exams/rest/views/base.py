@@ -4,6 +4,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
 from exams.keys import is_valid_course_key
+from exams_service import response_headers
 
 
 class ExamsAPIView(APIView):
@@ -14,6 +15,10 @@ class ExamsAPIView(APIView):
         course_id = kwargs.get("course_id")
         if course_id is not None and not is_valid_course_key(course_id):
             raise ValidationError({"detail": f"Invalid course key: {course_id}"})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response_headers.adopt(response)  # before DRF and the middlewares add theirs
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def require_list(data, *, what: str = "items") -> list:
