@@ -1,5 +1,5 @@
-"""FastResponseHeaders stores and refuses exactly what Django's ResponseHeaders does (exams_service/response_headers.py):
-a header-injection attempt through the fast path is still a BadHeaderError."""
+"""FastResponseHeaders stores and refuses exactly what Django's ResponseHeaders does
+(exams_service/response_headers.py): a header-injection attempt through the fast path is still a BadHeaderError."""
 
 import pytest
 from django.http import BadHeaderError, HttpResponse
