@@ -72,9 +72,7 @@ def default_connection():
     return connections[DEFAULT_DB_ALIAS]
 
 
-def fetch_one(
-    model, sql: str, params, extra: tuple[str, ...] = (), fields: tuple[str, ...] | None = None, *, db=None
-):
+def fetch_one(model, sql: str, params, extra: tuple[str, ...] = (), fields: tuple[str, ...] | None = None, *, db=None):
     """Run `sql` (starting with `select_list(model, ..., fields)`, then `extra` columns) and build the first row,
     or None. Fields left out of `fields` are deferred. `db`: the default database's wrapper, if the caller has it."""
     if db is None:
