@@ -28,6 +28,9 @@ from pathlib import Path
 from bench.common import recreate_postgres_database
 
 DATABASE = "exams_bench_instructions"
+# The per-process caches expire on the wall clock, which runs ~30x slower per request under valgrind: kept for an
+# hour, every counted request is a steady-state one (unless the environment sets them, e.g. to 0 to count a reload).
+STEADY_STATE = {name: os.environ.get(name, "3600") for name in ("EXAM_CACHE_SECONDS", "JWT_VERIFIED_CACHE_SECONDS")}
 WARM_REQUESTS = 200
 
 
@@ -120,7 +123,7 @@ def main() -> None:
     for name in args.scenarios:
         lines_file = workdir / f"{len(results)}.lines"
         lines_file.write_text("\n".join(scenarios[name]) + "\n")
-        env = dict(envs[SCENARIOS[name][0]], PYTHONHASHSEED="0")
+        env = dict(STEADY_STATE, **envs[SCENARIOS[name][0]], PYTHONHASHSEED="0")
         results[name] = instructions_per_request(name, lines_file, env, args.requests, workdir)
         print(f"{name}: {results[name] / 1e6:.3f} M instructions per request", flush=True)
     print(json.dumps({name: round(count) for name, count in results.items()}))

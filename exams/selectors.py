@@ -5,7 +5,7 @@ from functools import cache
 
 from django.db.models import Q, QuerySet
 
-from exams import statuses
+from exams import exam_cache, statuses
 from exams.exam_cache import active_exam_for_content
 from exams.models import CourseExamConfiguration, CourseStaffRole, Exam, ExamAttempt, ProctoringProvider
 from exams_service import rows
@@ -83,7 +83,7 @@ def latest_attempt_for_content(user_id: int, content_id: str):
         return False, None
     attempt = _polled_attempt(user_id, exam.pk, with_allowance=False)
     if attempt is not None:
-        attempt.exam = exam
+        exam_cache.attach(attempt, exam)
     return True, attempt
 
 

@@ -19,7 +19,8 @@ from simple_history.models import HistoricalRecords
 
 def _untouched(lazy) -> bool:
     """True when `lazy` is a SimpleLazyObject nobody has evaluated yet."""
-    return type(lazy) is SimpleLazyObject and lazy.__dict__["_wrapped"] is empty
+    # object.__getattribute__: the lazy object's own __getattribute__ is Python code, run on every access
+    return type(lazy) is SimpleLazyObject and object.__getattribute__(lazy, "_wrapped") is empty
 
 
 class LazySessionMiddleware(SessionMiddleware):

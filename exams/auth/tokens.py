@@ -79,9 +79,9 @@ def _forget_verified_tokens(*, setting: str, **_kwargs) -> None:
 
 def _verify(token: str) -> dict:
     try:
-        header = jwt.get_unverified_header(token)
-        unverified = jwt.decode(token, options={"verify_signature": False})
-        issuer = _issuer_config(unverified.get("iss", ""))
+        unverified = jwt.decode_complete(token, options={"verify_signature": False})  # header and claims, one parse
+        header = unverified["header"]
+        issuer = _issuer_config(unverified["payload"].get("iss", ""))
         return jwt.decode(
             token,
             key=_verification_key(header, issuer),

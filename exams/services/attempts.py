@@ -30,7 +30,7 @@ def _lock_attempt(attempt_id: int) -> ExamAttempt:
     attempt = selectors.attempt_for_update(attempt_id)
     if attempt is None or attempt.reset_at is not None:
         raise exceptions.ExamsError(f"Attempt with attempt_id={attempt_id} does not exist.")
-    attempt.exam = exam_cache.exam_by_id(attempt.exam_id)
+    exam_cache.attach(attempt, exam_cache.exam_by_id(attempt.exam_id))
     return attempt
 
 

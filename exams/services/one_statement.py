@@ -36,7 +36,7 @@ def learner_action(*, attempt_id: int, action, user: User) -> ExamAttempt | None
         return None
     if attempt.status not in s.IN_PROGRESS:  # a first start takes the user's lock; the rest are reviews
         return None
-    attempt.exam = exam_cache.exam_by_id(attempt.exam_id)
+    exam_cache.attach(attempt, exam_cache.exam_by_id(attempt.exam_id))
     now = timezone.now()
     if timers.is_time_up(attempt, now):
         return None

@@ -50,7 +50,7 @@ def _attempt_or_400(attempt_id: int) -> ExamAttempt:
     attempt = selectors.current_attempts().filter(pk=attempt_id).only("id", "user_id", "exam_id").first()
     if attempt is None:
         raise exceptions.ExamsError(f"Attempt with attempt_id={attempt_id} does not exist.")
-    attempt.exam = exam_cache.exam_by_id(attempt.exam_id)
+    exam_cache.attach(attempt, exam_cache.exam_by_id(attempt.exam_id))
     return attempt
 
 

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework.response import Response
 
-from exams import selectors
+from exams import exam_cache, selectors
 from exams.models import Exam
 from exams.rest.serializers.attempts import ProviderSettingsSerializer, StudentExamSerializer, student_exam_data
 from exams.rest.views.base import ExamsAPIView
@@ -19,7 +19,7 @@ class StudentExamAttemptView(ExamsAPIView):
             return Response({"exam": {}})
         attempt, allowance = selectors.attempt_and_allowance(request.user.pk, exam.pk)
         if attempt is not None:
-            attempt.exam = exam
+            exam_cache.attach(attempt, exam)
             attempt = expire_if_time_up(attempt)
         return Response({"exam": student_exam_data(exam, attempt=attempt, allowance=allowance)})
 
