@@ -27,9 +27,9 @@ def _active_exam_for_content(content_id: str) -> Exam | None:
     course_id = course_of_usage_key(content_id)
     db = rows.default_connection()
     if course_id is None:
-        sql, params = _exam_sql(db.vendor, "content_id = %s AND e.is_active = %s"), [content_id, True]
+        sql, params = _exam_sql(db.vendor, "e.content_id = %s AND e.is_active = %s"), [content_id, True]
     else:
-        sql = _exam_sql(db.vendor, "content_id = %s AND e.is_active = %s AND e.course_id = %s")
+        sql = _exam_sql(db.vendor, "e.content_id = %s AND e.is_active = %s AND e.course_id = %s")
         params = [content_id, True, course_id]
     return _with_provider(rows.fetch_one(Exam, sql, params, db=db))
 
@@ -41,14 +41,14 @@ def exam_by_id(exam_id: int) -> Exam | None:
 
 def _exam_by_id(exam_id: int) -> Exam | None:
     db = rows.default_connection()
-    return _with_provider(rows.fetch_one(Exam, _exam_sql(db.vendor, "id = %s"), [exam_id], db=db))
+    return _with_provider(rows.fetch_one(Exam, _exam_sql(db.vendor, "e.id = %s"), [exam_id], db=db))
 
 
 @cache
 def _exam_sql(vendor: str, where: str) -> str:
-    """The newest exam row matching `where` (conditions on alias `e`, the first one's `e.` implied)."""
+    """The newest exam row matching `where` (conditions on the table's alias `e`)."""
     table = rows.default_connection().ops.quote_name(Exam._meta.db_table)
-    return f"SELECT {rows.select_list(Exam, 'e')} FROM {table} e WHERE e.{where} ORDER BY e.id DESC LIMIT 1"
+    return f"SELECT {rows.select_list(Exam, 'e')} FROM {table} e WHERE {where} ORDER BY e.id DESC LIMIT 1"
 
 
 def _with_provider(exam: Exam | None) -> Exam | None:

@@ -6,7 +6,6 @@ from functools import cache
 from django.db.models import Q, QuerySet
 
 from exams import exam_cache, statuses
-from exams.exam_cache import active_exam_for_content
 from exams.models import CourseExamConfiguration, CourseStaffRole, Exam, ExamAttempt, ProctoringProvider
 from exams_service import rows
 
@@ -78,7 +77,7 @@ def running_attempts_past_deadline(now) -> list[int]:
 
 def latest_attempt_for_content(user_id: int, content_id: str):
     """(exam exists, the user's current attempt on the active exam at content_id)."""
-    exam = active_exam_for_content(content_id)
+    exam = exam_cache.active_exam_for_content(content_id)
     if exam is None:
         return False, None
     attempt = _polled_attempt(user_id, exam.pk, with_allowance=False)
@@ -93,7 +92,7 @@ def active_attempt_of_user(user_id: int):
 
 
 def active_exam_by_content_id(content_id: str):
-    return active_exam_for_content(content_id)
+    return exam_cache.active_exam_for_content(content_id)
 
 
 def _polled_attempt(user_id: int, exam_id: int, *, with_allowance: bool):
