@@ -52,10 +52,10 @@ def counted(command: list[str], env: dict, workdir: Path, label: str) -> int:
     return int(totals.group(1))
 
 
-def instructions_per_request(scenario: str, lines_file: Path, env: dict, requests: int, workdir: Path) -> float:
+def instructions_per_request(lines_file: Path, env: dict, requests: int, workdir: Path) -> float:
     def run(count: int) -> int:
         command = [sys.executable, "-m", "bench.instructions", "--replay", str(lines_file), "--requests", str(count)]
-        return counted(command, env, workdir, f"{scenario.replace(' ', '_').replace('/', '_')}-{count}")
+        return counted(command, env, workdir, f"{lines_file.stem}-{count}")
 
     switching = run(0)
     return (run(requests) - switching) / requests
@@ -118,7 +118,7 @@ def main() -> None:
         return
     if shutil.which("valgrind") is None:
         subprocess.run(["apt-get", "install", "-y", "-qq", "valgrind"], check=True, stdout=subprocess.DEVNULL)
-    from bench.learner_poll import COURSE_ID, SCENARIOS, configure_django, request_lines, seed_cohort
+    from bench.learner_poll import COURSE_ID, SCENARIOS, configure_django, file_stem, request_lines, seed_cohort
 
     chosen = list(args.scenarios or DEFAULT_SCENARIOS)
     unknown = set(chosen) - set(SCENARIOS)
@@ -140,10 +140,11 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-instructions-"))
 
     def count(name: str, **overrides: str) -> float:
-        lines_file = workdir / f"{name.replace(' ', '_').replace('/', '_').replace(',', '')}.lines"
+        # one file per run, so a reload's count keeps its own callgrind output beside the steady one
+        lines_file = workdir / f"{file_stem(name)}{''.join(f'-{key}{value}' for key, value in overrides.items())}.lines"
         lines_file.write_text("\n".join(scenarios[name]) + "\n")
         env = {**envs[SCENARIOS[name][0]], **STEADY_STATE, "PYTHONHASHSEED": "0", **overrides}
-        return instructions_per_request(name, lines_file, env, args.requests, workdir)
+        return instructions_per_request(lines_file, env, args.requests, workdir)
 
     results = {}
     for name in chosen:
@@ -151,8 +152,9 @@ def main() -> None:
         print(f"{name}: {results[name] / 1e6:.3f} M instructions per request", flush=True)
     reloads = {}
     if args.write:
+        steady = results["latest"] if "latest" in results else count("latest")
         for label, setting in RELOADS.items():
-            reloads[label] = count("latest", **{setting: "0"}) - results["latest"]
+            reloads[label] = count("latest", **{setting: "0"}) - steady
             print(f"{label}: {reloads[label] / 1e6:.3f} M instructions", flush=True)
         write(results, reloads, SCENARIOS, args)
     print(json.dumps({name: round(value) for name, value in results.items()}))
@@ -166,7 +168,7 @@ def write(results: dict, reloads: dict, scenarios: dict, args) -> None:
         "instructions the web process executes per request under callgrind: the same count on a busy or an idle "
         "machine, so it shows a cut of a few percent that wrk's req/s cannot (module docstring). Each scenario is "
         "replayed in-process through the WSGI handler on the bench settings (service) or the ceiling project's, "
-        "after 200 warm-up requests, with the per-process caches warm (steady state). It counts neither "
+        f"after {WARM_REQUESTS} warm-up requests, with the per-process caches warm (steady state). It counts neither "
         "PostgreSQL's side nor system calls: the throughput targets are `bench.learner_poll`'s.",
         "",
         "| scenario | M instructions / request | compared with | ratio |",

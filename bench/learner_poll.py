@@ -49,6 +49,11 @@ TARGETS = {"latest": 0.85, "student exam": 0.85, "stop/start": 0.6, "stop/start,
 CPU_TARGETS = {"latest": 1.3, "student exam": 1.3}
 
 
+def file_stem(scenario: str) -> str:
+    """A scenario's name as a file name ("stop/start, one exam" -> "stop_start_one_exam")."""
+    return scenario.replace(" ", "_").replace("/", "_").replace(",", "")
+
+
 def configure_django(database_url: str) -> dict:
     return setup_django(
         f"{database_url}?application_name={SERVICE_APP}",
@@ -177,7 +182,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-poll-"))
     files, queries = {}, {}
     for name, lines in scenarios.items():
-        files[name] = workdir / f"{name.replace(' ', '_').replace('/', '_').replace(',', '')}.txt"
+        files[name] = workdir / f"{file_stem(name)}.txt"
         files[name].write_text("\n".join(lines) + "\n")
         if SCENARIOS[name][0] == "service":
             queries[name] = queries_per_request(lines)
